@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { RouteFamily } from '../cards/card.ts';
+import { ConfigError, EnvReader, type Env } from './env-reader.ts';
+
+/**
+ * The whole configuration, read once at start from the variables of SPEC §2. Nothing else in the project
+ * reads process.env. Optional parts are undefined when off.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** absolute path of the state folder */
+  dataDir: string;
+  hook: {
+    /** undefined: generate one and keep it in DATA_DIR (see hook-secret.ts) */
+    secret?: string;
+    /** lower-case header name Okta sends the secret in */
+    authHeader: string;
+  };
+  okta?: { orgUrl: string; apiToken: string };
+  slack?: {
+    botToken: string;
+    /** required for HTTP mode; Socket Mode (appToken) does not sign requests */
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl: string;
+    /** channel per routing family; undefined = no channel configured for it */
+    channels: Record<RouteFamily, string | undefined>;
+  };
+  /** Slack user ids, emails, Teams AAD object ids or UPNs (lower-cased). Empty: nobody (deny by default). */
+  allowedUsers: string[];
+  teams?: { appId?: string; appPassword?: string; tenantId?: string; devNoAuth: boolean };
+  asa?: { team: string; keyId: string; keySecret: string; baseUrl: string; pollCron: string; pageSize: number };
+  reminderCron: string;
+  retentionDays: number;
+  logLevel: string;
+}
+
+const FAMILIES: readonly RouteFamily[] = ['CERTIFICATION', 'ACCESS_REQUEST', 'ACCESS_REVIEW', 'SYSTEM', 'ASA', 'MANUAL'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** RFC 9110 token characters: what a header name may contain */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Slack channel ids (C…, G…, D…) or a #name */
+const SLACK_CHANNEL = /^([CGD][A-Z0-9]{6,}|#[a-z0-9_-]{1,80})$/;
+
+/** Validates every variable of SPEC §2; throws ConfigError (one line, names the variable) on the first problem. */
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const r = new EnvReader(env);
+  const authHeader = (r.str('OKTA_HOOK_AUTH_HEADER') ?? 'authorization').toLowerCase();
+  if (!HEADER_NAME.test(authHeader)) throw new ConfigError('OKTA_HOOK_AUTH_HEADER', `is not a valid HTTP header name (got "${authHeader}")`);
+
+  const config: Config = {
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.str('HOST') ?? '0.0.0.0',
+    dataDir: path.resolve(cwd, r.str('DATA_DIR') ?? './data'),
+    hook: { secret: r.secret('OKTA_HOOK_SECRET', 16), authHeader },
+    allowedUsers: r.list('OIG_ALLOWED_USERS').map((u) => u.toLowerCase()),
+    reminderCron: r.cron('REMINDER_CRON', '0 9 * * 1-5'),
+    retentionDays: r.int('RETENTION_DAYS', 400, 1, 36500),
+    logLevel: r.str('LOG_LEVEL') ?? 'info',
+  };
+  if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  if (r.group(['OKTA_ORG_URL', 'OKTA_API_TOKEN'])) {
+    config.okta = { orgUrl: r.url('OKTA_ORG_URL')!, apiToken: r.secret('OKTA_API_TOKEN')! };
+  }
+  config.slack = readSlack(r);
+  config.teams = readTeams(r);
+  if (r.group(['ASA_TEAM', 'ASA_KEY_ID', 'ASA_KEY_SECRET'])) {
+    config.asa = {
+      team: r.str('ASA_TEAM')!,
+      keyId: r.str('ASA_KEY_ID')!,
+      keySecret: r.secret('ASA_KEY_SECRET')!,
+      baseUrl: r.url('ASA_BASE_URL', 'https://app.scaleft.com')!,
+      pollCron: r.cron('ASA_POLL_CRON', '*/5 * * * *'),
+      pageSize: r.int('ASA_PAGE_SIZE', 500, 1, 1000),
+    };
+  } else {
+    // still validate what is set, so a typo does not wait for the day ASA is switched on
+    r.url('ASA_BASE_URL');
+    r.cron('ASA_POLL_CRON', '*/5 * * * *');
+    r.int('ASA_PAGE_SIZE', 500, 1, 1000);
+  }
+  return config;
+}
+
+function readSlack(r: EnvReader): Config['slack'] {
+  const apiUrl = r.url('SLACK_API_URL', 'https://slack.com/api/')! + '/';
+  const channels = {} as Record<RouteFamily, string | undefined>;
+  const fallback = slackChannel(r, 'SLACK_CHANNEL');
+  for (const f of FAMILIES) channels[f] = slackChannel(r, `SLACK_CHANNEL_${f}`) ?? fallback;
+  const botToken = r.secret('SLACK_BOT_TOKEN');
+  const appToken = r.secret('SLACK_APP_TOKEN');
+  const signingSecret = r.secret('SLACK_SIGNING_SECRET');
+  if (!botToken) {
+    if (appToken || signingSecret) throw new ConfigError('SLACK_BOT_TOKEN', 'must be set too, because Slack is partly configured');
+    return undefined;
+  }
+  if (!botToken.startsWith('xoxb-')) throw new ConfigError('SLACK_BOT_TOKEN', 'must be a bot token (starts with xoxb-)');
+  if (appToken && !appToken.startsWith('xapp-')) throw new ConfigError('SLACK_APP_TOKEN', 'must be an app-level token (starts with xapp-)');
+  if (!appToken && !signingSecret) {
+    throw new ConfigError('SLACK_SIGNING_SECRET', 'must be set for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  return { botToken, signingSecret, appToken, apiUrl, channels };
+}
+
+function slackChannel(r: EnvReader, name: string): string | undefined {
+  const v = r.str(name);
+  if (v !== undefined && !SLACK_CHANNEL.test(v)) {
+    throw new ConfigError(name, `must be a Slack channel id like C0123456789 (got "${v}")`);
+  }
+  return v;
+}
+
+function readTeams(r: EnvReader): Config['teams'] {
+  const devNoAuth = r.flag('TEAMS_DEV_NO_AUTH');
+  if (r.group(['TEAMS_APP_ID', 'TEAMS_APP_PASSWORD', 'TEAMS_TENANT_ID'])) {
+    return { appId: r.str('TEAMS_APP_ID'), appPassword: r.secret('TEAMS_APP_PASSWORD'), tenantId: r.str('TEAMS_TENANT_ID'), devNoAuth };
+  }
+  return devNoAuth ? { devNoAuth } : undefined;
+}
+
+export { ConfigError } from './env-reader.ts';

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { EventRecord, Source } from '../domain/records.ts';
+import type { Metrics } from '../metrics.ts';
+import { normalizeEvent } from '../normalize/index.ts';
+import type { HookDelivery } from '../okta/envelope.ts';
+import type { AppendResult, EventStore } from '../store/event-store.ts';
+import { RecentIds } from './recent-ids.ts';
+
+export type StoredListener = (records: readonly EventRecord[]) => void | Promise<void>;
+
+/**
+ * The one path every event takes, whatever brought it (hook, System Log backfill, ASA poller, demo):
+ * normalize → store (durable, deduplicated) → tell the listeners (routing, cards) about what is new.
+ * Listeners run after the caller got its answer, so a slow chat API never delays Okta's ack.
+ */
+export class Intake {
+  private readonly recentDeliveries = new RecentIds(10_000);
+  private readonly listeners: StoredListener[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  onStored(listener: StoredListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** a hook delivery: a retried envelope (same eventId) that was stored before is acknowledged at once */
+  async receiveDelivery(delivery: HookDelivery, source: Source): Promise<AppendResult> {
+    if (delivery.eventId && this.recentDeliveries.has(delivery.eventId)) {
+      this.metrics.eventsDuplicate.inc({ source }, delivery.events.length);
+      return { stored: [], duplicates: delivery.events.length };
+    }
+    const result = await this.receiveEvents(delivery.events, source);
+    if (delivery.eventId) this.recentDeliveries.add(delivery.eventId);
+    return result;
+  }
+
+  /** raw Okta LogEvents from any source; resolves once the new ones are durable */
+  async receiveEvents(events: readonly unknown[], source: Source): Promise<AppendResult> {
+    this.metrics.eventsReceived.inc({ source }, events.length);
+    const records = events.map((raw) => {
+      const { record, warning } = normalizeEvent(raw, source);
+      if (warning) this.log.warn({ event: record.id, type: record.type }, warning);
+      return record;
+    });
+    return this.receiveRecords(records, source);
+  }
+
+  /** records already normalized (the ASA poller resolves its own) */
+  async receiveRecords(records: EventRecord[], source: Source): Promise<AppendResult> {
+    // Okta may deliver out of order: store and route in the order things happened
+    records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const result = await this.store.append(records);
+    this.count(result, source);
+    if (result.stored.length > 0) setImmediate(() => this.notify(result.stored));
+    return result;
+  }
+
+  private count(result: AppendResult, source: Source): void {
+    this.metrics.eventsDuplicate.inc({ source }, result.duplicates);
+    for (const r of result.stored) {
+      this.metrics.eventsStored.inc({ family: r.family });
+      if (r.kind === 'unparsed') this.metrics.eventsUnparsed.inc();
+    }
+    this.metrics.storedEvents.set(this.store.stats().events);
+  }
+
+  private notify(records: readonly EventRecord[]): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(records))
+        .catch((err: unknown) => this.log.error({ err }, 'a listener failed on newly stored events'));
+    }
+  }
+}

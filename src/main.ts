@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
+import { Bot } from './app.ts';
+import { loadConfig, ConfigError, type Config } from './config/config.ts';
+import type { CardSink } from './delivery/card-sink.ts';
+import { createLogger } from './logger.ts';
+import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
+
+/**
+ * Composition root: the only file that sees both the core (src/) and the adapters (adapters/).
+ * `npm start` runs this; with no configuration at all it is local mode (SPEC §1).
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
+  const config = loadConfig(withDotEnv(env));
+  const log = createLogger(config.logLevel);
+  const secret = await resolveHookSecret(config.hook.secret, config.dataDir);
+  const sinks: CardSink[] = [];
+  const localMode = !config.slack && !config.teams;
+  if (localMode) sinks.push(new TerminalSink());
+  // Slack and Teams sinks join here when they are configured (their own issues)
+
+  const bot = new Bot({ config, hookSecret: secret.value, log, sinks });
+  const port = await bot.start();
+  process.stdout.write(banner(config, port, secret, localMode, bot.store.stats().events));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing deliveries and flushing the store');
+    bot.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return bot;
+}
+
+/** a .env file in the working directory is read too (SPEC §2); real environment variables win */
+function withDotEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!existsSync('.env')) return env;
+  return { ...parseEnv(readFileSync('.env', 'utf8')), ...env };
+}
+
+function banner(config: Config, port: number, secret: HookSecret, localMode: boolean, events: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}/okta/hooks`;
+  const secretLine =
+    secret.origin === 'env'
+      ? '(from OKTA_HOOK_SECRET)'
+      : `${secret.value}   (${secret.origin === 'generated' ? 'generated now' : 'generated earlier'}, kept in ${config.dataDir})`;
+  return [
+    '',
+    `oig-chatops is running${localMode ? ' in local mode: cards are printed here' : ''}`,
+    `  Okta event hook URL   ${url}   (use your public https address in Okta)`,
+    `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
+    `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,
+    `  data folder           ${config.dataDir} (${events} events stored)`,
+    '',
+  ].join('\n') + '\n';
+}
+
+function startError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'PORT: the port is already in use by another program (set PORT to a free one)';
+  if (code === 'EACCES' || code === 'EROFS') return `DATA_DIR: cannot write there (${(err as Error).message})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const isEntryPoint = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isEntryPoint) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`oig-chatops: cannot start: ${startError(err)}\n`);
+    process.exit(1);
+  });
+}

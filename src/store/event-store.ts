@@ -1,0 +1,52 @@
+import type { EventRecord } from '../domain/records.ts';
+import type { RouteContext } from '../route/route-context.ts';
+import type { IndexName } from './index-keys.ts';
+
+/** What one append did: the records that are new (now durable) and how many were already stored. */
+export interface AppendResult {
+  stored: EventRecord[];
+  duplicates: number;
+}
+
+export interface StoreStats {
+  events: number;
+  /** when the newest record was committed (wall clock), ISO */
+  lastReceivedAt?: string;
+  /** bytes written to disk by this process since open */
+  bytesWritten: number;
+  segments: number;
+}
+
+/**
+ * The event store (SPEC §7). The embedded default is lowdb (LowdbEventStore); the interface is what a
+ * server database would implement for deployments with several replicas. Reads are synchronous because
+ * they are answered from in-memory indexes; writes resolve only when the records are durable.
+ */
+export interface EventStore extends RouteContext {
+  readonly isOpen: boolean;
+  open(): Promise<void>;
+  /**
+   * Stores the records that are not stored yet (dedup on `id`, also within the call). Resolves after they
+   * are on disk; concurrent calls share one write. Rejects if the write failed: then nothing was stored.
+   */
+  append(records: readonly EventRecord[]): Promise<AppendResult>;
+  has(id: string): boolean;
+  get(id: string): EventRecord | undefined;
+  lookup(index: IndexName, key: string): readonly EventRecord[];
+  keys(index: IndexName): IterableIterator<string>;
+  /** records with from <= at < to, oldest first */
+  between(from?: string, to?: string): EventRecord[];
+  /** drops events older than the retention window; returns how many */
+  applyRetention(now?: Date): Promise<number>;
+  stats(): StoreStats;
+  /** waits for pending writes, then closes; appends after close are refused */
+  close(): Promise<void>;
+}
+
+export class StoreClosedError extends Error {
+  readonly code = 'STORE_CLOSED';
+  readonly status = 503;
+  constructor() {
+    super('the event store is closed');
+  }
+}

@@ -1,0 +1,164 @@
+import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import type { EventRecord } from '../domain/records.ts';
+import { DurableJsonFile, syncDir } from './durable-json-file.ts';
+
+/**
+ * Events live in many small lowdb files instead of one big one, because lowdb rewrites a whole file on
+ * every write (SPEC §7). Layout: `events/<YYYY-MM>/<000001>.json`, by the month the event happened in
+ * (retention drops whole months), each file holding at most SEGMENT_MAX_RECORDS records. New events go
+ * into the last file of their month, so a write rewrites at most one small file per month touched —
+ * never history.
+ */
+export const SEGMENT_MAX_RECORDS = 256;
+/** a file that grew past this (a few huge unparsed events) is closed early */
+export const SEGMENT_MAX_BYTES = 256 * 1024;
+
+interface SegmentData {
+  records: EventRecord[];
+}
+
+export class Segment {
+  bytes = 0;
+  constructor(
+    readonly month: string,
+    readonly seq: number,
+    readonly db: Low<SegmentData>,
+  ) {}
+
+  get records(): EventRecord[] {
+    return this.db.data.records;
+  }
+
+  get full(): boolean {
+    return this.records.length >= SEGMENT_MAX_RECORDS || this.bytes >= SEGMENT_MAX_BYTES;
+  }
+}
+
+/** the month bucket of an event time; anything odd goes to one bucket that retention never drops blindly */
+export function monthOf(at: string): string {
+  return /^\d{4}-\d{2}/.test(at) ? at.slice(0, 7) : '0000-00';
+}
+
+export class SegmentSet {
+  /** per month, its segments in sequence order */
+  private readonly months = new Map<string, Segment[]>();
+  /** month folders known to exist on disk */
+  private readonly knownDirs = new Set<string>();
+  bytesWritten = 0;
+
+  constructor(private readonly dir: string) {}
+
+  /** reads every segment file; leftover temp files of an interrupted write are removed */
+  async load(): Promise<Segment[]> {
+    await mkdir(this.dir, { recursive: true });
+    const all: Segment[] = [];
+    const monthDirs = (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    for (const month of monthDirs) {
+      const files = (await readdir(path.join(this.dir, month))).sort();
+      for (const f of files.filter((n) => n.endsWith('.tmp'))) await unlink(path.join(this.dir, month, f));
+      const segs = await Promise.all(
+        files.filter((n) => /^\d{6}\.json$/.test(n)).map((n) => this.openSegment(month, Number(n.slice(0, 6)))),
+      );
+      for (const s of segs) await s.db.read();
+      this.months.set(month, segs);
+      this.knownDirs.add(month);
+      all.push(...segs);
+    }
+    return all;
+  }
+
+  get count(): number {
+    let n = 0;
+    for (const segs of this.months.values()) n += segs.length;
+    return n;
+  }
+
+  /** every stored record, month by month, in file order */
+  *records(): Generator<EventRecord> {
+    for (const segs of this.months.values()) for (const s of segs) yield* s.records;
+  }
+
+  /**
+   * Puts records into the open segment of their month (opening new segments as they fill) and returns
+   * the segments that now need a write, plus an undo for when that write fails.
+   */
+  place(records: readonly EventRecord[]): { dirty: Segment[]; undo: () => void } {
+    const dirty = new Map<Segment, number>();
+    const created: Segment[] = [];
+    for (const r of records) {
+      const month = monthOf(r.at);
+      let segs = this.months.get(month);
+      if (!segs) this.months.set(month, (segs = []));
+      let seg = segs[segs.length - 1];
+      if (!seg || seg.full) {
+        seg = this.openSegment(month, (seg?.seq ?? 0) + 1);
+        seg.db.data = { records: [] };
+        segs.push(seg);
+        created.push(seg);
+      }
+      if (!dirty.has(seg)) dirty.set(seg, seg.records.length);
+      seg.records.push(r);
+    }
+    const undo = () => {
+      for (const [seg, len] of dirty) seg.records.length = len;
+      for (const seg of created) {
+        const segs = this.months.get(seg.month)!;
+        segs.splice(segs.indexOf(seg), 1);
+      }
+    };
+    return { dirty: [...dirty.keys()], undo };
+  }
+
+  async write(segments: readonly Segment[]): Promise<void> {
+    const newMonths = [...new Set(segments.filter((s) => !this.knownDirs.has(s.month)).map((s) => s.month))];
+    if (newMonths.length > 0) {
+      await Promise.all(newMonths.map((m) => mkdir(path.join(this.dir, m), { recursive: true })));
+      await syncDir(this.dir); // the new folder itself must survive a power cut
+      for (const m of newMonths) this.knownDirs.add(m);
+    }
+    await Promise.all(segments.map((s) => s.db.write()));
+  }
+
+  /**
+   * Drops every record that happened before `cutoff` (ISO): whole month folders before the cutoff month
+   * are removed, segments of the cutoff month are rewritten without the old records. Returns how many
+   * records were dropped.
+   */
+  async dropBefore(cutoff: string): Promise<number> {
+    const cutoffMonth = monthOf(cutoff);
+    let dropped = 0;
+    for (const [month, segs] of [...this.months]) {
+      if (month === '0000-00' || month > cutoffMonth) continue;
+      if (month < cutoffMonth) {
+        dropped += segs.reduce((n, s) => n + s.records.length, 0);
+        await rm(path.join(this.dir, month), { recursive: true, force: true });
+        this.months.delete(month);
+        this.knownDirs.delete(month);
+        continue;
+      }
+      for (const seg of segs) {
+        const keep = seg.records.filter((r) => r.at >= cutoff);
+        if (keep.length === seg.records.length) continue;
+        dropped += seg.records.length - keep.length;
+        seg.db.data.records = keep;
+        await seg.db.write();
+      }
+    }
+    await syncDir(this.dir);
+    return dropped;
+  }
+
+  private openSegment(month: string, seq: number): Segment {
+    const dir = path.join(this.dir, month);
+    const file = path.join(dir, `${String(seq).padStart(6, '0')}.json`);
+    let seg: Segment | undefined;
+    const adapter = new DurableJsonFile<SegmentData>(file, (bytes) => {
+      this.bytesWritten += bytes;
+      if (seg) seg.bytes = bytes;
+    });
+    seg = new Segment(month, seq, new Low(adapter, { records: [] }));
+    return seg;
+  }
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+const load = (env: Record<string, string>) => loadConfig(env, '/srv/bot');
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    load(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives local mode defaults with no variables at all', () => {
+    const c = load({});
+    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: '/srv/bot/data', retentionDays: 400, allowedUsers: [] });
+    expect(c.hook).toEqual({ secret: undefined, authHeader: 'authorization' });
+    expect(c.reminderCron).toBe('0 9 * * 1-5');
+    expect(c.slack ?? c.teams ?? c.asa ?? c.okta).toBeUndefined();
+  });
+
+  it('reads every optional part when set', () => {
+    const c = load({
+      PORT: '8080',
+      DATA_DIR: '/var/lib/oig',
+      OKTA_HOOK_SECRET: 'a-long-enough-secret-value',
+      OKTA_HOOK_AUTH_HEADER: 'X-Okta-Secret',
+      OKTA_ORG_URL: 'https://acme.okta.com/',
+      OKTA_API_TOKEN: '00abc',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'sign',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api',
+      SLACK_CHANNEL: 'C0123456',
+      SLACK_CHANNEL_MANUAL: 'C0MANUAL1',
+      OIG_ALLOWED_USERS: 'U123, Alice@Example.com ,',
+      ASA_TEAM: 'acme',
+      ASA_KEY_ID: 'kid',
+      ASA_KEY_SECRET: 'ks',
+      ASA_POLL_CRON: '*/30 * * * * *',
+      ASA_PAGE_SIZE: '1000',
+      RETENTION_DAYS: '30',
+    });
+    expect(c.port).toBe(8080);
+    expect(c.dataDir).toBe('/var/lib/oig');
+    expect(c.hook).toEqual({ secret: 'a-long-enough-secret-value', authHeader: 'x-okta-secret' });
+    expect(c.okta).toEqual({ orgUrl: 'https://acme.okta.com', apiToken: '00abc' });
+    expect(c.slack?.apiUrl).toBe('http://127.0.0.1:9999/api/');
+    expect(c.slack?.channels).toMatchObject({ CERTIFICATION: 'C0123456', MANUAL: 'C0MANUAL1', ASA: 'C0123456' });
+    expect(c.allowedUsers).toEqual(['u123', 'alice@example.com']);
+    expect(c.asa).toMatchObject({ team: 'acme', baseUrl: 'https://app.scaleft.com', pageSize: 1000, pollCron: '*/30 * * * * *' });
+    expect(c.retentionDays).toBe(30);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: must be a whole number from 0 to 65535 \(got "abc"\)$/],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ RETENTION_DAYS: '0' }, /^RETENTION_DAYS: /],
+    [{ OKTA_HOOK_SECRET: 'short' }, /^OKTA_HOOK_SECRET: is too short \(5 characters, need at least 16\)$/],
+    [{ OKTA_HOOK_AUTH_HEADER: 'bad header' }, /^OKTA_HOOK_AUTH_HEADER: /],
+    [{ OKTA_ORG_URL: 'https://acme.okta.com' }, /^OKTA_API_TOKEN: must be set too, because OKTA_ORG_URL is set$/],
+    [{ OKTA_ORG_URL: 'http://acme.okta.com', OKTA_API_TOKEN: 'x' }, /^OKTA_ORG_URL: must be an https:\/\/ URL/],
+    [{ OKTA_ORG_URL: 'not a url', OKTA_API_TOKEN: 'x' }, /^OKTA_ORG_URL: is not a URL/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET: must be set for Slack over HTTP/],
+    [{ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN: must be a bot token/],
+    [{ SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN: must be set too/],
+    [{ SLACK_CHANNEL_ASA: 'general' }, /^SLACK_CHANNEL_ASA: must be a Slack channel id/],
+    [{ TEAMS_APP_ID: 'id' }, /^TEAMS_APP_PASSWORD: must be set too/],
+    [{ TEAMS_DEV_NO_AUTH: 'yes' }, /^TEAMS_DEV_NO_AUTH: must be 1 or 0/],
+    [{ ASA_TEAM: 'acme', ASA_KEY_ID: 'k' }, /^ASA_KEY_SECRET: must be set too/],
+    [{ ASA_PAGE_SIZE: '1001' }, /^ASA_PAGE_SIZE: must be a whole number from 1 to 1000/],
+    [{ ASA_POLL_CRON: 'every minute' }, /^ASA_POLL_CRON: is not a valid cron expression/],
+    [{ REMINDER_CRON: '61 * * * *' }, /^REMINDER_CRON: /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    const text = errorOf(env);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('never echoes a secret in an error', () => {
+    expect(errorOf({ OKTA_HOOK_SECRET: 'tiny-secret' })).not.toContain('tiny-secret');
+  });
+
+  it('accepts Socket Mode without a signing secret', () => {
+    expect(load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.appToken).toBe('xapp-1');
+  });
+
+  it('allows Teams without auth only as an explicit local testing switch', () => {
+    expect(load({ TEAMS_DEV_NO_AUTH: '1' }).teams).toEqual({ devNoAuth: true });
+  });
+});
