@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
 import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
 import { Bot } from './app.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
+import { environmentWithDotEnv } from './config/dot-env.ts';
 import type { CardSink } from './delivery/card-sink.ts';
 import { createLogger } from './logger.ts';
 import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
@@ -12,7 +11,7 @@ import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
  * `npm start` runs this; with no configuration at all it is local mode (SPEC §1).
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
-  const config = loadConfig(withDotEnv(env));
+  const config = loadConfig(environmentWithDotEnv(env));
   const log = createLogger(config.logLevel);
   const secret = await resolveHookSecret(config.hook.secret, config.dataDir);
   const sinks: CardSink[] = [];
@@ -40,12 +39,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return bot;
-}
-
-/** a .env file in the working directory is read too (SPEC §2); real environment variables win */
-function withDotEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (!existsSync('.env')) return env;
-  return { ...parseEnv(readFileSync('.env', 'utf8')), ...env };
 }
 
 function banner(config: Config, port: number, secret: HookSecret, localMode: boolean, events: number): string {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { HttpError } from './http-error.ts';
+import { AppError } from '../errors.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -31,16 +31,17 @@ export class HttpRouter {
     const path = (req.url ?? '/').split('?')[0]!;
     const byMethod = this.routes.get(path);
     const handler = byMethod?.get(req.method ?? 'GET') ?? (req.method === 'HEAD' ? byMethod?.get('GET') : undefined);
-    if (!byMethod) return sendError(res, new HttpError(404, 'NOT_FOUND', `no route ${path}`));
+    if (!byMethod) return sendError(res, new AppError('NOT_FOUND', `no route ${path}`, 404));
     if (!handler) {
       res.setHeader('allow', [...byMethod.keys()].join(', '));
-      return sendError(res, new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`));
+      return sendError(res, new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, 405));
     }
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((e: unknown) => {
-        const err = e instanceof HttpError ? e : new HttpError(500, 'INTERNAL', 'internal error');
-        if (err.status >= 500) this.log.error({ err: e, path }, 'request failed');
+        const err = toAppError(e);
+        // 503 is an expected state (store closed while stopping); other 5xx are bugs worth a log line
+        if (err.status >= 500 && err.status !== 503) this.log.error({ err: e, path }, 'request failed');
         sendError(res, err);
       });
   };
@@ -61,7 +62,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, err: HttpError): void {
+/** an unexpected error becomes a bare 500: its message may hold internals and is not shown */
+function toAppError(e: unknown): AppError {
+  return e instanceof AppError ? e : new AppError('INTERNAL', 'internal error', 500);
+}
+
+export function sendError(res: ServerResponse, err: AppError): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './http-error.ts';
+import { AppError } from '../errors.ts';
 
 /** Okta event hook deliveries are small; anything over 1 MiB is refused with 413 (SPEC §3). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,12 +32,12 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       if (!failed) resolve(Buffer.concat(chunks, size));
     });
     req.on('error', (e) => {
-      if (!failed) reject(new HttpError(400, 'BODY_UNREADABLE', `could not read the request body: ${e.message}`));
+      if (!failed) reject(new AppError('BODY_UNREADABLE', `could not read the request body: ${e.message}`, 400));
       failed = true;
     });
   });
 }
 
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'BODY_TOO_LARGE', `body is larger than ${limit} bytes`);
+function tooLarge(limit: number): AppError {
+  return new AppError('BODY_TOO_LARGE', `body is larger than ${limit} bytes`, 413);
 }

@@ -1,4 +1,4 @@
-import { HttpError } from '../http/http-error.ts';
+import { AppError } from '../errors.ts';
 
 /** What the hook route accepts: an Okta event hook delivery (SPEC §3) with its events still raw. */
 export interface HookDelivery {
@@ -30,6 +30,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function notEnvelope(why: string): HttpError {
-  return new HttpError(400, 'NOT_AN_EVENT_HOOK', `not an Okta event hook delivery: ${why}`);
+function notEnvelope(why: string): AppError {
+  return new AppError('NOT_AN_EVENT_HOOK', `not an Okta event hook delivery: ${why}`, 400);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../http/http-error.ts';
+import { AppError } from '../errors.ts';
 import { sendJson } from '../http/http-server.ts';
 import { readBody } from '../http/read-body.ts';
 import type { Intake } from '../intake/intake.ts';
@@ -20,7 +20,7 @@ export interface HookRouteOptions {
 export function hookRoutes(o: HookRouteOptions) {
   const authenticate = (req: IncomingMessage) => {
     if (!verifyHookAuth(req.headers, o.authHeader, o.secret)) {
-      throw new HttpError(401, 'UNAUTHORIZED', `missing or wrong ${o.authHeader} header`);
+      throw new AppError('UNAUTHORIZED', `missing or wrong ${o.authHeader} header`, 401);
     }
   };
 
@@ -29,7 +29,7 @@ export function hookRoutes(o: HookRouteOptions) {
     authenticate(req);
     const challenge = req.headers['x-okta-verification-challenge'];
     if (typeof challenge !== 'string' || challenge === '') {
-      throw new HttpError(400, 'NO_CHALLENGE', 'missing X-Okta-Verification-Challenge header');
+      throw new AppError('NO_CHALLENGE', 'missing X-Okta-Verification-Challenge header', 400);
     }
     sendJson(res, 200, { verification: challenge });
   };
@@ -41,7 +41,7 @@ export function hookRoutes(o: HookRouteOptions) {
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new HttpError(400, 'NOT_JSON', 'the body is not valid JSON');
+      throw new AppError('NOT_JSON', 'the body is not valid JSON', 400);
     }
     const delivery = parseEnvelope(parsed);
     await o.intake.receiveDelivery(delivery, 'hook');

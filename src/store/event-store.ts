@@ -1,3 +1,4 @@
+import { AppError } from '../errors.ts';
 import type { EventRecord } from '../domain/records.ts';
 import type { RouteContext } from '../route/route-context.ts';
 import type { IndexName } from './index-keys.ts';
@@ -43,10 +44,8 @@ export interface EventStore extends RouteContext {
   close(): Promise<void>;
 }
 
-export class StoreClosedError extends Error {
-  readonly code = 'STORE_CLOSED';
-  readonly status = 503;
+export class StoreClosedError extends AppError {
   constructor() {
-    super('the event store is closed');
+    super('STORE_CLOSED', 'the event store is closed', 503);
   }
 }

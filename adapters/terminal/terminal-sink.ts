@@ -1,0 +1,18 @@
+/** Local mode's card destination: prints each card as text (SPEC §1). */
+import type { Card } from '../../src/cards/card.ts';
+import type { CardSink } from '../../src/delivery/card-sink.ts';
+import { renderCardText } from './render-text.ts';
+
+export class TerminalSink implements CardSink {
+  readonly name = 'terminal';
+  private readonly out: NodeJS.WritableStream;
+
+  /** @param out where to write; injectable so tests can capture what would be printed */
+  constructor(out: NodeJS.WritableStream = process.stdout) {
+    this.out = out;
+  }
+
+  deliver(cards: readonly Card[]): void {
+    for (const card of cards) this.out.write(`${renderCardText(card)}\n\n`);
+  }
+}

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
+import { decideEvent, envelope } from '../helpers/okta-events.ts';
+import { makeDataDir, postHook, TEST_SECRET } from '../helpers/start-bot.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+/** runs the real entry point (`npm start` without npm) and resolves with its hook URL once it listens */
+function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, OKTA_HOOK_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner in time:\n${out}`)), 15_000);
+    child.stdout!.on('data', () => {
+      const m = /http:\/\/[^:\s]+:(\d+)\/okta\/hooks/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[1]}`, out: () => out });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+describe('the bot process', () => {
+  it('keeps every acknowledged event when killed with SIGKILL right after the 200', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const { child, url } = await startProcess(dataDir);
+    const batches = Array.from({ length: 10 }, () => envelope([decideEvent({ decision: 'REVOKE' }), decideEvent({ decision: 'APPROVE' })]));
+    const statuses = await Promise.all(batches.map((b) => postHook(url, b).then((r) => r.status)));
+    child.kill('SIGKILL');
+    await exited(child);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+
+    const store = new LowdbEventStore({ dataDir, retentionDays: 36500 });
+    await store.open();
+    const ids = batches.flatMap((b) => (b.data.events as Array<{ uuid: string }>).map((e) => e.uuid));
+    expect(ids.filter((id) => !store.has(id))).toEqual([]);
+    await store.close();
+
+    // and the restarted bot serves them too
+    const again = await startProcess(dataDir);
+    expect(again.out()).toContain('(20 events stored)');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const { child, url } = await startProcess(dataDir);
+    expect((await postHook(url, envelope([decideEvent({})]))).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('refuses to start with a bad variable, in one line naming it', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    await expect(startProcess(dataDir, { PORT: 'eighty' })).rejects.toThrow(/exited with 1:\noig-chatops: cannot start: PORT: must be a whole number/);
+  });
+
+  it('generates a hook secret once, keeps it in DATA_DIR and prints it', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const first = await startProcess(dataDir, { OKTA_HOOK_SECRET: '' });
+    const secret = /authorization: (\S+)\s+\(generated now/.exec(first.out())?.[1];
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await postHook(first.url, envelope([]), { authorization: secret! })).status).toBe(200);
+    expect((await postHook(first.url, envelope([]), {})).status).toBe(401);
+    first.child.kill('SIGTERM');
+    await exited(first.child);
+    const second = await startProcess(dataDir, { OKTA_HOOK_SECRET: '' });
+    expect(second.out()).toContain(`authorization: ${secret}   (generated earlier`);
+  });
+});
