@@ -8,7 +8,7 @@ import type { AccessRequestRecord, Party, Resource } from '../domain/records.ts'
 import { ACCESS_REQUEST_PREFIX } from '../okta/event-types.ts';
 import type { Base } from './base.ts';
 import { nonEmpty } from './compact.ts';
-import { debugData, partyWithId, pick, type RawEvent } from './fields.ts';
+import { actionOf, debugData, partyWithId, pick, type RawEvent } from './fields.ts';
 
 function party(raw: RawEvent, id: string | undefined): Party | undefined {
   return nonEmpty<Party>({ ...partyWithId(raw, id), id });
@@ -21,12 +21,11 @@ function resource(raw: RawEvent, id: string | undefined, type: string | undefine
 /** `action` is the event type after `access.request.`: create, resolve, condition.create … */
 export function normalizeAccessRequest(raw: RawEvent, base: Base): AccessRequestRecord {
   const data = debugData(raw);
-  const action = base.type.startsWith(ACCESS_REQUEST_PREFIX) ? base.type.slice(ACCESS_REQUEST_PREFIX.length) : base.type;
   return {
     ...base,
     kind: 'access_request',
     family: 'access_request',
-    action,
+    action: actionOf(base.type, ACCESS_REQUEST_PREFIX),
     request: pick(data, 'accessRequestId'),
     subject: pick(data, 'accessRequestSubject'),
     requester: party(raw, pick(data, 'requesterId')),

@@ -9,7 +9,7 @@ import type { AccessReviewRecord, Party, Resource } from '../domain/records.ts';
 import { ACCESS_REVIEW_PREFIX } from '../okta/event-types.ts';
 import type { Base } from './base.ts';
 import { nonEmpty } from './compact.ts';
-import { debugData, partyWithId, pick, type RawEvent } from './fields.ts';
+import { actionOf, debugData, partyWithId, pick, type RawEvent } from './fields.ts';
 import { namedTarget, resourceTarget, userTarget } from './targets.ts';
 
 const REVIEW_ID_KEYS = ['securityAccessReviewId', 'accessReviewId', 'reviewId'];
@@ -21,13 +21,14 @@ const RESULT_KEYS = ['remediationStatus', 'remediationResult', 'status'];
 
 export function normalizeAccessReview(raw: RawEvent, base: Base): AccessReviewRecord {
   const data = debugData(raw);
-  const action = base.type.startsWith(ACCESS_REVIEW_PREFIX) ? base.type.slice(ACCESS_REVIEW_PREFIX.length) : base.type;
+  const action = actionOf(base.type, ACCESS_REVIEW_PREFIX);
 
   const reviewId = pick(data, ...REVIEW_ID_KEYS);
   const reviewTarget = namedTarget(raw, /review/i, reviewId);
 
   const principalId = pick(data, ...PRINCIPAL_ID_KEYS);
-  const known = principalId === undefined ? userTarget(raw, undefined, [base.actor?.id]) : partyWithId(raw, principalId);
+  const known =
+    principalId === undefined ? userTarget(raw, undefined, [base.actor?.id]) : partyWithId(raw, principalId);
   const principal = nonEmpty<Party>({ ...known, id: principalId ?? known?.id });
 
   const resourceId = pick(data, 'resourceId');

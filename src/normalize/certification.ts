@@ -50,13 +50,15 @@ function resourceOf(raw: RawEvent, data: Data): Resource {
 
 /**
  * The reviewer from debugData; for a decision the actor is the reviewer (SPEC §4) — unless the actor is
- * Okta itself (SystemPrincipal), which is who logs NORESPONSE when a campaign closes.
+ * Okta itself (SystemPrincipal, who logs NORESPONSE when a campaign closes) or the owner of an Okta Workflows
+ * connection (SPEC §4: Workflows acts under that account, so the actor did not review anything).
  */
 function reviewerOf(raw: RawEvent, data: Data, base: Base, actorIsReviewer: boolean): Party | undefined {
   const id = pick(data, 'campaignItemReviewerId');
   const known = partyWithId(raw, id);
-  const reviewer = nonEmpty<Party>({ id, name: pick(data, 'campaignItemReviewerName') ?? known?.name, login: known?.login });
-  if (reviewer !== undefined || !actorIsReviewer) return reviewer;
+  const name = pick(data, 'campaignItemReviewerName') ?? known?.name;
+  const reviewer = nonEmpty<Party>({ id, name, login: known?.login });
+  if (reviewer !== undefined || !actorIsReviewer || base.wf !== undefined) return reviewer;
   return actorType(raw) === 'SystemPrincipal' ? undefined : base.actor;
 }
 

@@ -48,7 +48,10 @@ export function debugData(raw: RawEvent): Record<string, string> {
   return out;
 }
 
-/** The first of `keys` present in `data`: Okta spells some keys two ways (`campaignTemplateName` / `campaignItemTemplateName`). */
+/**
+ * The first of `keys` present in `data`: Okta spells some keys two ways
+ * (`campaignTemplateName` / `campaignItemTemplateName`).
+ */
 export function pick(data: Readonly<Record<string, string>>, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const v = data[key];
@@ -88,6 +91,11 @@ export function partyWithId(raw: RawEvent, id: string | undefined): Party | unde
   const actor = partyFromActor(raw);
   if (actor?.id === id) return actor;
   return partyOf(targetsOf(raw).find((t) => text(field(t, 'id')) === id));
+}
+
+/** The rest of an event type after its family prefix: `access.request.condition.create` → `condition.create`. */
+export function actionOf(type: string, prefix: string): string {
+  return type.startsWith(prefix) ? type.slice(prefix.length) : type;
 }
 
 /** `target[]`, keeping only object entries. */

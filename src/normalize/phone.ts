@@ -28,4 +28,5 @@ const isPhoneType = (type: string | undefined): boolean => /phone/i.test(type ??
 export const maskPhoneTargets: NameMask = (name, type) => (isPhoneType(type) ? maskPhone(name) : name);
 
 /** For phone verification events: also mask phone-like text in any other target's name. */
-export const maskPhoneTargetsStrict: NameMask = (name, type) => (isPhoneType(type) ? maskPhone(name) : maskPhoneNumbersIn(name));
+export const maskPhoneTargetsStrict: NameMask = (name, type) =>
+  isPhoneType(type) ? maskPhone(name) : maskPhoneNumbersIn(name);

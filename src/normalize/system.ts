@@ -13,7 +13,14 @@ type Data = Readonly<Record<string, string>>;
 type Facts = Record<string, string | undefined>;
 
 /** Org rate-limit debugData keys, as in Okta's system.org.rate_limit.warning sample (via Panther). */
-const RATE_LIMIT_KEYS = ['rateLimitScopeType', 'threshold', 'warningPercent', 'timeSpan', 'timeUnit', 'rateLimitSecondsToReset'];
+const RATE_LIMIT_KEYS = [
+  'rateLimitScopeType',
+  'threshold',
+  'warningPercent',
+  'timeSpan',
+  'timeUnit',
+  'rateLimitSecondsToReset',
+];
 
 function rateLimitFacts(raw: RawEvent, data: Data): Facts {
   const facts: Facts = {};

@@ -47,7 +47,11 @@ export function resourceTarget(raw: RawEvent, id: string | undefined): Resource 
 }
 
 /** The User target with this id; without an id, the only User target that is none of `notThese`. */
-export function userTarget(raw: RawEvent, id: string | undefined, notThese: readonly (string | undefined)[] = []): Party | undefined {
+export function userTarget(
+  raw: RawEvent,
+  id: string | undefined,
+  notThese: readonly (string | undefined)[] = [],
+): Party | undefined {
   const users = targetsOfType(raw, 'User');
   // Without an id, the actor/reviewer may sit among the User targets too: never take them for the principal.
   const candidates = id === undefined ? users.filter((u) => !notThese.includes(text(field(u, 'id')))) : users;

@@ -8,6 +8,7 @@
  */
 export class GroupCommit<I, O> {
   private pending: Array<{ input: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
+  private exclusives: Array<() => Promise<void>> = [];
   private running: Promise<void> | undefined;
 
   constructor(private readonly writeBatch: (inputs: I[]) => Promise<O[]>) {}
@@ -15,6 +16,17 @@ export class GroupCommit<I, O> {
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
+      this.running ??= this.drain();
+    });
+  }
+
+  /**
+   * Runs `fn` between two batches: no batch is being written while it runs, and submissions made
+   * meanwhile wait for the next batch. For short maintenance steps such as rotating a log file.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.exclusives.push(() => fn().then(resolve, reject));
       this.running ??= this.drain();
     });
   }
@@ -27,7 +39,9 @@ export class GroupCommit<I, O> {
   private async drain(): Promise<void> {
     // let every delivery that is already parsed in this turn of the event loop join the first write
     await new Promise((r) => setImmediate(r));
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 || this.exclusives.length > 0) {
+      for (const run of this.exclusives.splice(0)) await run();
+      if (this.pending.length === 0) continue;
       const batch = this.pending;
       this.pending = [];
       try {

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../domain/records.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
@@ -8,18 +9,41 @@ import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { campaignTotals } from './campaign-totals.ts';
 import { SegmentSet } from './segments.ts';
+import { deleteLog, logSequences, readLog, WriteAheadLog } from './write-ahead-log.ts';
 
 const DAY_MS = 86_400_000;
+/** how often changed segments are written and the log they cover dropped */
+const CHECKPOINT_MS = 1000;
 
 export interface LowdbEventStoreOptions {
   /** DATA_DIR; events go to DATA_DIR/events */
   dataDir: string;
   retentionDays: number;
+  /** default 1000 ms */
+  checkpointMs?: number;
 }
 
-/** The embedded event store: lowdb segment files on disk, every record and index in memory. */
+/**
+ * The embedded event store: every record and index in memory; on disk, lowdb segment files
+ * (segments.ts) kept current by checkpoints, and a write-ahead log (write-ahead-log.ts) that makes each
+ * commit durable with one append in between.
+ */
 export class LowdbEventStore implements EventStore {
   private readonly segments: SegmentSet;
+  private readonly walDir: string;
+  private wal: WriteAheadLog | undefined;
+  /** log files whose records are in memory but maybe not yet in a flushed segment */
+  private coveredLogs: number[] = [];
+  /** checkpoints and retention rewrite segment files: one at a time */
+  private maintenance: Promise<unknown> = Promise.resolve();
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  /** bytes in the current log file; total bytes written to logs since open */
+  private walBytes = 0;
+  private walBytesTotal = 0;
+  private readonly onWalWrite = (n: number) => {
+    this.walBytes += n;
+    this.walBytesTotal += n;
+  };
   private indexes = new EventIndexes();
   private readonly commits = new GroupCommit<readonly EventRecord[], AppendResult>((batch) => this.writeBatch(batch));
   private state: 'new' | 'open' | 'closed' = 'new';
@@ -27,6 +51,7 @@ export class LowdbEventStore implements EventStore {
 
   constructor(private readonly options: LowdbEventStoreOptions) {
     this.segments = new SegmentSet(path.join(options.dataDir, 'events'));
+    this.walDir = path.join(options.dataDir, 'wal');
   }
 
   get isOpen(): boolean {
@@ -36,7 +61,26 @@ export class LowdbEventStore implements EventStore {
   async open(): Promise<void> {
     await this.segments.load();
     this.rebuildIndexes();
+    // a crash leaves committed records in the log that no segment has yet: put them back
+    await mkdir(this.walDir, { recursive: true });
+    const logs = await logSequences(this.walDir);
+    for (const seq of logs) {
+      const lost = (await readLog(this.walDir, seq)).filter((r) => !this.indexes.byId.has(r.id));
+      this.segments.place(lost);
+      for (const r of lost) if (!this.indexes.byId.has(r.id)) this.indexes.add(r);
+    }
+    this.coveredLogs = logs;
+    this.wal = await WriteAheadLog.create(this.walDir, (logs[logs.length - 1] ?? 0) + 1, this.onWalWrite);
     this.state = 'open';
+    try {
+      await this.checkpoint();
+    } catch (e) {
+      this.state = 'closed';
+      await this.wal.close();
+      throw e;
+    }
+    const every = this.options.checkpointMs ?? CHECKPOINT_MS;
+    this.checkpointTimer = setInterval(() => void this.checkpoint().catch(() => undefined), every).unref();
   }
 
   append(records: readonly EventRecord[]): Promise<AppendResult> {
@@ -60,9 +104,9 @@ export class LowdbEventStore implements EventStore {
     });
     const fresh = results.flatMap((r) => r.stored);
     if (fresh.length === 0) return results;
-    const { dirty, undo } = this.segments.place(fresh);
+    const undo = this.segments.place(fresh);
     try {
-      await this.segments.write(dirty);
+      await this.wal!.append(fresh);
     } catch (e) {
       undo();
       throw e;
@@ -71,6 +115,29 @@ export class LowdbEventStore implements EventStore {
     for (const r of fresh) this.indexes.add(r);
     this.lastReceivedAt = new Date().toISOString();
     return results;
+  }
+
+  /**
+   * Brings the segment files up to date and deletes the log files they now cover. The current log is
+   * swapped for a fresh one between two commits, so every record of the old logs is in memory (placed in
+   * a segment) before the flush starts. A failed flush keeps the logs for the next try.
+   */
+  checkpoint(): Promise<void> {
+    const run = this.maintenance.then(async () => {
+      if (this.walBytes > 0) {
+        await this.commits.exclusive(async () => {
+          const old = this.wal!;
+          this.wal = await WriteAheadLog.create(this.walDir, old.seq + 1, this.onWalWrite);
+          this.walBytes = 0;
+          this.coveredLogs.push(old.seq);
+          await old.close();
+        });
+      }
+      if (this.segments.hasDirty) await this.segments.flush();
+      for (const seq of this.coveredLogs.splice(0)) await deleteLog(this.walDir, seq);
+    });
+    this.maintenance = run.catch(() => undefined);
+    return run;
   }
 
   private rebuildIndexes(): void {
@@ -119,8 +186,11 @@ export class LowdbEventStore implements EventStore {
   async applyRetention(now = new Date()): Promise<number> {
     if (this.state !== 'open') throw new StoreClosedError();
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString();
-    await this.commits.idle();
-    const dropped = await this.segments.dropBefore(cutoff);
+    await this.checkpoint();
+    // segment files are rewritten: not while a checkpoint writes them, nor while a commit places records
+    const drop = this.maintenance.then(() => this.commits.exclusive(() => this.segments.dropBefore(cutoff)));
+    this.maintenance = drop.catch(() => undefined);
+    const dropped = await drop;
     // rebuilding is simpler than unpicking every index, and about as fast
     if (dropped > 0) this.rebuildIndexes();
     return dropped;
@@ -130,14 +200,18 @@ export class LowdbEventStore implements EventStore {
     return {
       events: this.indexes.byId.size,
       lastReceivedAt: this.lastReceivedAt,
-      bytesWritten: this.segments.bytesWritten,
+      bytesWritten: this.segments.bytesWritten + this.walBytesTotal,
       segments: this.segments.count,
     };
   }
 
+  /** a clean flush (SIGTERM): pending commits finish, segments are written, the log is emptied */
   async close(): Promise<void> {
-    if (this.state === 'closed') return;
+    if (this.state !== 'open') return;
     this.state = 'closed';
+    clearInterval(this.checkpointTimer);
     await this.commits.idle();
+    await this.checkpoint();
+    await this.wal?.close();
   }
 }

@@ -8,8 +8,8 @@ import { DurableJsonFile, syncDir } from './durable-json-file.ts';
  * Events live in many small lowdb files instead of one big one, because lowdb rewrites a whole file on
  * every write (SPEC §7). Layout: `events/<YYYY-MM>/<000001>.json`, by the month the event happened in
  * (retention drops whole months), each file holding at most SEGMENT_MAX_RECORDS records. New events go
- * into the last file of their month, so a write rewrites at most one small file per month touched —
- * never history.
+ * into the last file of their month, so a flush rewrites one small file per month touched — never
+ * history. Durability between flushes is the write-ahead log's job (write-ahead-log.ts).
  */
 export const SEGMENT_MAX_RECORDS = 256;
 /** a file that grew past this (a few huge unparsed events) is closed early */
@@ -46,6 +46,8 @@ export class SegmentSet {
   private readonly months = new Map<string, Segment[]>();
   /** month folders known to exist on disk */
   private readonly knownDirs = new Set<string>();
+  /** segments changed in memory since their last flush */
+  private readonly dirty = new Set<Segment>();
   bytesWritten = 0;
 
   constructor(private readonly dir: string) {}
@@ -80,12 +82,16 @@ export class SegmentSet {
     for (const segs of this.months.values()) for (const s of segs) yield* s.records;
   }
 
+  get hasDirty(): boolean {
+    return this.dirty.size > 0;
+  }
+
   /**
-   * Puts records into the open segment of their month (opening new segments as they fill) and returns
-   * the segments that now need a write, plus an undo for when that write fails.
+   * Puts records into the open segment of their month (opening new segments as they fill), in memory
+   * only; `flush` writes them. Returns an undo for when the commit they belong to fails.
    */
-  place(records: readonly EventRecord[]): { dirty: Segment[]; undo: () => void } {
-    const dirty = new Map<Segment, number>();
+  place(records: readonly EventRecord[]): () => void {
+    const touched = new Map<Segment, number>();
     const created: Segment[] = [];
     for (const r of records) {
       const month = monthOf(r.at);
@@ -98,20 +104,36 @@ export class SegmentSet {
         segs.push(seg);
         created.push(seg);
       }
-      if (!dirty.has(seg)) dirty.set(seg, seg.records.length);
+      if (!touched.has(seg)) touched.set(seg, seg.records.length);
       seg.records.push(r);
+      this.dirty.add(seg);
     }
-    const undo = () => {
-      for (const [seg, len] of dirty) seg.records.length = len;
+    return () => {
+      for (const [seg, len] of touched) seg.records.length = len;
       for (const seg of created) {
         const segs = this.months.get(seg.month)!;
         segs.splice(segs.indexOf(seg), 1);
+        this.dirty.delete(seg);
       }
     };
-    return { dirty: [...dirty.keys()], undo };
   }
 
-  async write(segments: readonly Segment[]): Promise<void> {
+  /**
+   * Writes every changed segment (durably). What is placed while the flush runs stays dirty for the next
+   * one: each segment's content is taken when its write starts. Callers must not run two flushes at once.
+   */
+  async flush(): Promise<void> {
+    const segments = [...this.dirty];
+    this.dirty.clear();
+    try {
+      await this.write(segments);
+    } catch (e) {
+      for (const s of segments) this.dirty.add(s);
+      throw e;
+    }
+  }
+
+  private async write(segments: readonly Segment[]): Promise<void> {
     const newMonths = [...new Set(segments.filter((s) => !this.knownDirs.has(s.month)).map((s) => s.month))];
     if (newMonths.length > 0) {
       await Promise.all(newMonths.map((m) => mkdir(path.join(this.dir, m), { recursive: true })));

@@ -19,8 +19,9 @@ export function toDeliveries(payload: unknown, now = new Date()): EnvelopeBody[]
   if (isObject(payload) && isObject(payload.data) && Array.isArray(payload.data.events)) {
     return [payload as unknown as EnvelopeBody];
   }
-  const events = Array.isArray(payload) ? payload : isObject(payload) && 'eventType' in payload ? [payload] : undefined;
-  if (!events) throw new AppError('REPLAY_UNKNOWN_PAYLOAD', 'the file is neither an event hook envelope, nor a LogEvent, nor a list of LogEvents', 400);
+  // anything else that is an object is taken as one LogEvent: the bot stores odd events raw rather than refuse them
+  const events = Array.isArray(payload) ? payload : isObject(payload) ? [payload] : undefined;
+  if (!events) throw new AppError('REPLAY_UNKNOWN_PAYLOAD', 'the file holds neither an event hook envelope, nor a LogEvent, nor a list of LogEvents', 400);
   const out: EnvelopeBody[] = [];
   for (let i = 0; i < events.length; i += BATCH) out.push(envelopeOf(events.slice(i, i + BATCH), now));
   return out;

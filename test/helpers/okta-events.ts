@@ -1,15 +1,15 @@
 /**
  * Builders for raw Okta LogEvents and event-hook envelopes, for tests anywhere in the project.
  *
- *   decideEvent({ decision: 'REVOKE' })
- *   remediateEvent({ item: decision.item, outcome: 'SKIPPED' })          // status MANUAL by default
- *   envelope([decideEvent(), campaignEvent('close')])
+ *   const d = decideEvent({ decision: 'REVOKE' });
+ *   remediateEvent({ item: 'icii1', outcome: 'SKIPPED' })     // status MANUAL unless given
+ *   envelope([d, campaignEvent('close')])
  *
  * Every builder returns a fresh event (new `uuid`, `published` = now) shaped like Okta's own
  * user.lifecycle.deactivate sample. The OIG debugData keys are those of SPEC §4; no raw OIG sample is public,
- * so the exact shape of targets and messages is our best reading of Okta's event type catalog.
- * Options: `published`, `uuid`, `actor`, `outcome`, `workflows` (rawUserAgent "Azuqua"), `debugData` merged
- * over the built one (a key set to `undefined` is removed), `target` to replace the targets.
+ * so targets and messages are our best reading of Okta's event type catalog.
+ * Common options: `uuid`, `published`, `actor`, `outcome`, `reason`, `workflows` (rawUserAgent "Azuqua"),
+ * `debugData` merged over the built one (a key set to `undefined` is removed), `target` replacing the targets.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -52,38 +52,46 @@ const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A 20-character id in Okta's style: `00u…` users, `0oa…` apps, `00g…` groups. */
 export function oktaId(prefix: string): string {
-  const tail = [...randomBytes(20 - prefix.length)].map((b) => BASE62[b % 62]).join('');
-  return prefix + tail;
+  return prefix + [...randomBytes(20 - prefix.length)].map((b) => BASE62[b % 62]).join('');
 }
 
 export const REVIEWER = { id: '00u1rvw2RitaRevw0d7', name: 'Rita Reviewer', login: 'rita.reviewer@example.com' };
 export const PRINCIPAL = { id: '00u1jnd2JaneDoe00d7', name: 'Jane Doe', login: 'jane.doe@example.com' };
 export const ADMIN = { id: '00u1adm2AdaAdmin0d7', name: 'Ada Admin', login: 'ada.admin@example.com' };
 /** The actor Okta logs for what it does by itself (campaign end, expiry). */
-export const OKTA_SYSTEM = { id: '0oa1okta2System00d7', name: 'Okta System', login: 'system@okta.com', type: 'SystemPrincipal' };
+export const OKTA_SYSTEM = {
+  id: '0oa1okta2System00d7',
+  name: 'Okta System',
+  login: 'system@okta.com',
+  type: 'SystemPrincipal',
+};
 export const APP = { id: '0oa1sfdc2Salesforce', name: 'Salesforce', type: 'APPLICATION' };
 export const GROUP = { id: '00g1fin2FinanceAdm', name: 'Finance Admins', type: 'GROUP' };
 export const CAMPAIGN = { id: 'icirevw2Q3AccessRev', name: 'Q3 Access Review' };
 
+/** A LogActor / LogTarget; Okta writes alternateId "unknown" when it has none. */
 export function party(p: PartyInput, defaultType = 'User'): LogParty {
-  return { id: p.id ?? null, type: p.type ?? defaultType, alternateId: p.login ?? 'unknown', displayName: p.name ?? null, detailEntry: null };
+  return {
+    id: p.id ?? null,
+    type: p.type ?? defaultType,
+    alternateId: p.login ?? 'unknown',
+    displayName: p.name ?? null,
+    detailEntry: null,
+  };
 }
 
 export function resourceTarget(r: ResourceInput): LogParty {
   return party({ id: r.id, name: r.name, login: r.name }, r.type === 'GROUP' ? 'Group' : 'AppInstance');
 }
 
-function withoutUndefined(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
-}
-
 /** A realistic LogEvent (Okta's user.lifecycle.deactivate sample, fresh uuid and time) with `overrides` on top. */
 export function logEvent(overrides: Partial<LogEvent> = {}): LogEvent {
   const requestId = randomBytes(18).toString('base64url');
+  const debugData = { requestId, requestUri: '/api/v1/users', threatSuspected: 'false', url: '/api/v1/users?' };
   return {
     actor: party(ADMIN),
     client: {
-      userAgent: { rawUserAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/126.0', os: 'Mac OS X', browser: 'CHROME' },
+      userAgent: { rawUserAgent: 'Mozilla/5.0 (Macintosh) Chrome/126.0', os: 'Mac OS X', browser: 'CHROME' },
       zone: 'null',
       device: 'Computer',
       id: null,
@@ -96,7 +104,7 @@ export function logEvent(overrides: Partial<LogEvent> = {}): LogEvent {
     published: new Date().toISOString(),
     securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
     severity: 'INFO',
-    debugContext: { debugData: { requestId, requestUri: '/api/v1/users', threatSuspected: 'false', url: '/api/v1/users?' } },
+    debugContext: { debugData },
     legacyEventType: null,
     transaction: { type: 'WEB', id: requestId, detail: {} },
     uuid: randomUUID(),
@@ -107,24 +115,31 @@ export function logEvent(overrides: Partial<LogEvent> = {}): LogEvent {
   };
 }
 
-/** The event for `eventType` with the common options applied; `data` is the family's own debugData. */
-export function build(
-  eventType: string,
-  o: CommonOptions,
-  defaults: { actor: PartyInput; outcome?: string; displayMessage: string; data: Record<string, unknown>; target: LogParty[] },
-): LogEvent {
+interface Defaults {
+  actor: PartyInput;
+  outcome?: string;
+  displayMessage: string;
+  /** the family's own debugData */
+  data: Record<string, unknown>;
+  target: LogParty[];
+}
+
+/** The event for `eventType`: the family's defaults, then the common options on top. */
+export function build(eventType: string, o: CommonOptions, d: Defaults): LogEvent {
   const event = logEvent({
     eventType,
-    displayMessage: o.displayMessage ?? defaults.displayMessage,
-    actor: party(o.actor ?? defaults.actor),
-    outcome: { result: o.outcome ?? defaults.outcome ?? 'SUCCESS', reason: o.reason ?? null },
-    target: o.target ?? defaults.target,
+    displayMessage: o.displayMessage ?? d.displayMessage,
+    actor: party(o.actor ?? d.actor),
+    outcome: { result: o.outcome ?? d.outcome ?? 'SUCCESS', reason: o.reason ?? null },
+    target: o.target ?? d.target,
   });
   const requestId = event.transaction?.id ?? '';
-  const base = { requestId, requestUri: '/governance/api/v1', url: '/governance/api/v1?' };
-  event.debugContext = { debugData: withoutUndefined({ ...base, ...defaults.data, ...o.debugData }) };
+  const data = { requestId, requestUri: '/governance/api/v1', url: '/governance/api/v1?', ...d.data, ...o.debugData };
+  event.debugContext = { debugData: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
   if (o.uuid !== undefined) event.uuid = o.uuid;
-  if (o.published !== undefined) event.published = o.published instanceof Date ? o.published.toISOString() : o.published;
+  if (o.published !== undefined) {
+    event.published = o.published instanceof Date ? o.published.toISOString() : o.published;
+  }
   const agent = o.workflows === true ? 'Azuqua' : o.rawUserAgent;
   if (agent !== undefined && event.client?.userAgent) event.client.userAgent.rawUserAgent = agent;
   return event;
@@ -164,6 +179,8 @@ export interface ItemOptions extends CommonOptions {
   nameKey?: 'campaignItemTemplateName' | 'campaignTemplateName';
 }
 
+const templateIdOf = (c: CampaignInput): string => `itp${(c.id ?? '').slice(3)}`;
+
 function itemData(o: ItemOptions, item: string): Record<string, unknown> {
   const principal = o.principal ?? PRINCIPAL;
   const resource = o.resource ?? APP;
@@ -181,7 +198,7 @@ function itemData(o: ItemOptions, item: string): Record<string, unknown> {
     campaignItemResourceStatus: o.resourceStatus,
     campaignItemReviewerId: reviewer.id,
     campaignItemReviewerName: reviewer.name,
-    [nameKey.replace('Name', 'Id')]: `tpl${campaign.id ?? ''}`.slice(0, 20),
+    [nameKey.replace('Name', 'Id')]: templateIdOf(campaign),
     [nameKey]: campaign.name,
     targetEventHookIds: 'who1oig2chatops00d7',
   };
@@ -197,15 +214,21 @@ export interface DecideOptions extends ItemOptions {
   notes?: string;
 }
 
-/** certification.campaign.item.decide. Outcome SKIPPED for DELEGATE (Okta catalog); NORESPONSE is logged by Okta itself. */
+/**
+ * certification.campaign.item.decide. Outcome SKIPPED for DELEGATE (Okta catalog); NORESPONSE is logged by
+ * Okta itself when the campaign closes.
+ */
 export function decideEvent(o: DecideOptions = {}): LogEvent {
   const decision = o.decision ?? 'REVOKE';
-  const item = o.item ?? oktaId('icii');
   return build('certification.campaign.item.decide', o, {
     actor: decision === 'NORESPONSE' ? OKTA_SYSTEM : (o.reviewer ?? REVIEWER),
     outcome: decision === 'DELEGATE' ? 'SKIPPED' : 'SUCCESS',
     displayMessage: 'Campaign item decision',
-    data: { ...itemData(o, item), campaignItemDecision: decision, campaignItemDecisionNotes: o.notes },
+    data: {
+      ...itemData(o, o.item ?? oktaId('icii')),
+      campaignItemDecision: decision,
+      campaignItemDecisionNotes: o.notes,
+    },
     target: itemTargets(o),
   });
 }
@@ -215,23 +238,26 @@ export interface RemediateOptions extends ItemOptions {
   outcome?: 'SUCCESS' | 'SKIPPED' | 'FAILURE' | (string & {});
   /** DENY (default) or NO_ACTION */
   remediation?: RemediationValue;
-  /** by default SUCCESS, MANUAL or ERROR following the outcome */
+  /** SUCCESS, MANUAL or ERROR following the outcome unless given */
   status?: RemediationStatus;
   decision?: DecisionValue;
 }
 
-const STATUS_FOR_OUTCOME: Readonly<Record<string, string>> = { SUCCESS: 'SUCCESS', SKIPPED: 'MANUAL', FAILURE: 'ERROR' };
+const STATUS_FOR_OUTCOME: Readonly<Record<string, string>> = {
+  SUCCESS: 'SUCCESS',
+  SKIPPED: 'MANUAL',
+  FAILURE: 'ERROR',
+};
 
 /** certification.campaign.item.remediate */
 export function remediateEvent(o: RemediateOptions = {}): LogEvent {
   const outcome = o.outcome ?? 'SUCCESS';
-  const item = o.item ?? oktaId('icii');
   return build('certification.campaign.item.remediate', o, {
     actor: o.reviewer ?? REVIEWER,
     outcome,
     displayMessage: 'Campaign item remediation',
     data: {
-      ...itemData(o, item),
+      ...itemData(o, o.item ?? oktaId('icii')),
       campaignItemDecision: o.decision ?? 'REVOKE',
       campaignItemRemediation: o.remediation ?? 'DENY',
       campaignItemRemediationStatus: o.status ?? STATUS_FOR_OUTCOME[outcome] ?? 'NONE',
@@ -240,13 +266,17 @@ export function remediateEvent(o: RemediateOptions = {}): LogEvent {
   });
 }
 
+export interface CampaignOptions extends CommonOptions {
+  campaign?: CampaignInput;
+}
+
 /** certification.campaign.launch / close / update */
-export function campaignEvent(action: 'launch' | 'close' | 'update', o: CommonOptions & { campaign?: CampaignInput } = {}): LogEvent {
+export function campaignEvent(action: 'launch' | 'close' | 'update', o: CampaignOptions = {}): LogEvent {
   const campaign = o.campaign ?? CAMPAIGN;
   return build(`certification.campaign.${action}`, o, {
     actor: action === 'update' ? ADMIN : OKTA_SYSTEM,
     displayMessage: `Campaign ${action}`,
-    data: { campaignId: campaign.id, campaignTemplateId: `tpl${campaign.id ?? ''}`.slice(0, 20), campaignTemplateName: campaign.name },
+    data: { campaignId: campaign.id, campaignTemplateId: templateIdOf(campaign), campaignTemplateName: campaign.name },
     target: [],
   });
 }
@@ -270,12 +300,14 @@ export function accessRequestEvent(action: string, o: AccessRequestOptions = {})
   const requestedFor = o.requestedFor ?? requester;
   const resource = o.resource ?? APP;
   const scope = o.scope ?? resource;
+  // condition.*, sequence.* and settings.* are about configuration, not about one request
   const config = /^(condition|sequence|settings)\./.test(action);
+  const subject = `${requestedFor.name ?? 'Someone'} requests access to ${resource.name ?? 'a resource'}`;
   const data = config
     ? {}
     : {
         accessRequestId: o.request ?? oktaId('req'),
-        accessRequestSubject: o.subject ?? `${requestedFor.name ?? 'Someone'} requests access to ${resource.name ?? 'a resource'}`,
+        accessRequestSubject: o.subject ?? subject,
         requesterId: requester.id,
         requestedForId: requestedFor.id,
         requestedResourceId: resource.id,
@@ -283,7 +315,10 @@ export function accessRequestEvent(action: string, o: AccessRequestOptions = {})
         accessScopeId: scope.id,
         accessScopeType: scope.type,
       };
-  const actor = config ? ADMIN : action === 'expire' ? OKTA_SYSTEM : ['create', 'cancel'].includes(action) ? requester : (o.approver ?? REVIEWER);
+  let actor: PartyInput = o.approver ?? REVIEWER;
+  if (config) actor = ADMIN;
+  else if (action === 'expire') actor = OKTA_SYSTEM;
+  else if (action === 'create' || action === 'cancel') actor = requester;
   const users = requestedFor.id === requester.id ? [party(requester)] : [party(requester), party(requestedFor)];
   return build(`access.request.${action}`, o, {
     actor,
@@ -306,7 +341,7 @@ export function accessReviewEvent(action: string, o: AccessReviewOptions = {}): 
   const review = o.review ?? { id: 'sar1sec2Review000d7', name: 'Security review for Jane Doe' };
   const principal = o.principal ?? PRINCIPAL;
   const resource = o.resource ?? APP;
-  const decisionKey = action === 'remediate' ? 'remediationStatus' : 'decision';
+  const defaultDecision = action === 'action' ? 'REVOKE' : action === 'remediate' ? 'SUCCESS' : undefined;
   return build(`access.review.${action}`, o, {
     actor: action === 'action' ? REVIEWER : ADMIN,
     displayMessage: `Security access review ${action}`,
@@ -317,7 +352,7 @@ export function accessReviewEvent(action: string, o: AccessReviewOptions = {}): 
       resourceId: resource.id,
       resourceName: resource.name,
       resourceType: resource.type,
-      [decisionKey]: o.decision ?? (action === 'action' ? 'REVOKE' : action === 'remediate' ? 'SUCCESS' : undefined),
+      [action === 'remediate' ? 'remediationStatus' : 'decision']: o.decision ?? defaultDecision,
     },
     target: [party(principal), resourceTarget(resource)],
   });
@@ -326,35 +361,55 @@ export function accessReviewEvent(action: string, o: AccessReviewOptions = {}): 
 // ---- system ---------------------------------------------------------------------------------------------
 
 export interface SystemOptions extends CommonOptions {
-  /** phone verification: the number (put in debugData.phoneNumber, or a MobilePhone target when `classic`) */
+  /** phone verification: the number, in debugData.phoneNumber (Identity Engine) or a MobilePhone target (`classic`) */
   phoneNumber?: string;
   classic?: boolean;
   tokenName?: string;
 }
 
-function systemDefaults(type: string, o: SystemOptions): { data: Record<string, unknown>; target: LogParty[]; msg: string } {
+type SystemDefaults = Pick<Defaults, 'data' | 'target' | 'displayMessage'>;
+
+function systemDefaults(type: string, o: SystemOptions): SystemDefaults {
   if (type.startsWith('system.org.rate_limit.')) {
-    // as Okta's system.org.rate_limit.warning sample (Panther test data, fixtures/SOURCES.md)
-    const data = { rateLimitScopeType: 'ORG', rateLimitSecondsToReset: '11', threshold: '500', timeSpan: '1', timeUnit: 'MINUTES', warningPercent: '80' };
-    return { data, target: [party({ id: '/api/v1/users' }, 'URL Pattern'), party({ id: oktaId('bkt') }, 'Bucket Uuid')], msg: 'Rate limit warning' };
+    // as Okta's system.org.rate_limit.warning sample (Panther test data, fixtures/okta/SOURCES.md)
+    return {
+      displayMessage: 'Rate limit warning',
+      data: {
+        rateLimitScopeType: 'ORG',
+        rateLimitSecondsToReset: '11',
+        threshold: '500',
+        timeSpan: '1',
+        timeUnit: 'MINUTES',
+        warningPercent: '80',
+      },
+      target: [party({ id: '/api/v1/users' }, 'URL Pattern'), party({ id: oktaId('bkt') }, 'Bucket Uuid')],
+    };
   }
   if (type.startsWith('system.api_token.')) {
-    return { data: {}, target: [party({ id: oktaId('00T'), name: o.tokenName ?? 'ci-token' }, 'Token')], msg: 'API token event' };
+    const token = party({ id: oktaId('00T'), name: o.tokenName ?? 'ci-token' }, 'Token');
+    return { displayMessage: 'API token event', data: {}, target: [token] };
   }
   if (type.includes('phone_verification')) {
     const phone = o.phoneNumber ?? '+15555550123';
-    if (o.classic === true) return { data: {}, target: [party({ id: oktaId('mbl'), login: phone }, 'MobilePhone')], msg: 'Send phone verification' };
-    return { data: { phoneNumber: phone, countryCallingCode: '1', smsProvider: 'TWILIO' }, target: [party(PRINCIPAL)], msg: 'Send phone verification' };
+    if (o.classic === true) {
+      const mobile = party({ id: oktaId('mbl'), login: phone }, 'MobilePhone');
+      return { displayMessage: 'Send phone verification', data: {}, target: [mobile] };
+    }
+    const data = { phoneNumber: phone, countryCallingCode: '1', smsProvider: 'TWILIO' };
+    return { displayMessage: 'Send phone verification', data, target: [party(PRINCIPAL)] };
   }
   if (type.startsWith('security.authenticator.')) {
-    return { data: {}, target: [party({ id: oktaId('aut'), name: 'Okta Verify' }, 'Authenticator')], msg: 'Authenticator lifecycle' };
+    const authenticator = party({ id: oktaId('aut'), name: 'Okta Verify' }, 'Authenticator');
+    return { displayMessage: 'Authenticator lifecycle', data: {}, target: [authenticator] };
   }
-  return { data: {}, target: [resourceTarget({ id: 'a0a1wdy2Workday000d7', name: 'Workday' })], msg: 'Import event' };
+  const app = resourceTarget({ id: '0oa1wdy2Workday00d7', name: 'Workday' });
+  return { displayMessage: 'Import event', data: {}, target: [app] };
 }
 
-/** One of the 13 system alert types (or any other type, as a plain event with the common options). */
+/** One of the 13 system alert types (any other type gets an import-like event). */
 export function systemEvent(type: string, o: SystemOptions = {}): LogEvent {
-  const d = systemDefaults(type, o);
-  const actor = type.includes('phone_verification') ? PRINCIPAL : type.startsWith('system.api_token.') || type.startsWith('security.') ? ADMIN : OKTA_SYSTEM;
-  return build(type, o, { actor, displayMessage: d.msg, data: d.data, target: d.target });
+  let actor: PartyInput = OKTA_SYSTEM;
+  if (type.includes('phone_verification')) actor = PRINCIPAL;
+  else if (type.startsWith('system.api_token.') || type.startsWith('security.')) actor = ADMIN;
+  return build(type, o, { actor, ...systemDefaults(type, o) });
 }

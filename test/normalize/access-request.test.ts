@@ -37,7 +37,11 @@ describe('normalizeAccessRequest', () => {
 
   it('reads a rejected group request', () => {
     const r = recordOf(fixture('access.request.reject.json'), 'access_request');
-    expect(r).toMatchObject({ action: 'reject', subject: 'Jane Doe requests Finance Admins', resource: { type: 'GROUP', name: 'Finance Admins' } });
+    expect(r).toMatchObject({
+      action: 'reject',
+      subject: 'Jane Doe requests Finance Admins',
+      resource: { type: 'GROUP', name: 'Finance Admins' },
+    });
   });
 
   it('names a requester for someone else from their User targets', () => {
@@ -60,7 +64,8 @@ describe('normalizeAccessRequest', () => {
   });
 
   it('keeps bare ids when nothing names them', () => {
-    const event = logEvent({ eventType: 'access.request.expire', target: [], debugContext: { debugData: { accessRequestId: 'r1', requesterId: '00uX' } } });
+    const debugData = { accessRequestId: 'r1', requesterId: '00uX' };
+    const event = logEvent({ eventType: 'access.request.expire', target: [], debugContext: { debugData } });
     expect(recordOf(event, 'access_request')).toMatchObject({ action: 'expire', request: 'r1', requester: { id: '00uX' } });
   });
 });

@@ -51,7 +51,8 @@ describe('normalizeDecision (certification.campaign.item.decide)', () => {
     const r = decide('noresponse');
     expect(r.actor?.name).toBe('Okta System');
     expect(r.reviewer).toStrictEqual({ id: REVIEWER.id, name: REVIEWER.name });
-    const bare = recordOf(decideEvent({ decision: 'NORESPONSE', debugData: { campaignItemReviewerId: undefined, campaignItemReviewerName: undefined } }), 'decision');
+    const noReviewer = { campaignItemReviewerId: undefined, campaignItemReviewerName: undefined };
+    const bare = recordOf(decideEvent({ decision: 'NORESPONSE', debugData: noReviewer }), 'decision');
     expect(bare.reviewer).toBeUndefined();
   });
 
@@ -65,6 +66,10 @@ describe('normalizeDecision (certification.campaign.item.decide)', () => {
     const r = decide('workflows');
     expect(r.wf).toEqual({ owner: { id: '00u1pat2PatJones00d7', name: 'Pat Jones', login: 'pat.jones@example.com' } });
     expect(r.reviewer?.name).toBe('Rita Reviewer');
+    const noReviewer = { campaignItemReviewerId: undefined, campaignItemReviewerName: undefined };
+    const bare = recordOf(decideEvent({ workflows: true, actor: { name: 'Pat Jones' }, debugData: noReviewer }), 'decision');
+    expect(bare.wf?.owner.name).toBe('Pat Jones');
+    expect(bare.reviewer).toBeUndefined(); // the connection owner reviewed nothing
   });
 
   it('falls back to the actor as reviewer and to the targets for principal and resource', () => {
@@ -97,7 +102,8 @@ describe('normalizeDecision (certification.campaign.item.decide)', () => {
   });
 
   it('still produces a decision from an event without debugData or targets', () => {
-    const r = recordOf(logEvent({ eventType: 'certification.campaign.item.decide', debugContext: undefined, target: undefined }), 'decision');
+    const event = logEvent({ eventType: 'certification.campaign.item.decide', debugContext: undefined, target: undefined });
+    const r = recordOf(event, 'decision');
     expect(r.campaign).toEqual({});
     expect(r.principal).toEqual({});
     expect(r.resource).toEqual({});

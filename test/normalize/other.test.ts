@@ -30,7 +30,8 @@ describe('normalizeOther (event types the bot does not know)', () => {
   });
 
   it('masks a MobilePhone target of an unknown type too', () => {
-    const event = logEvent({ eventType: 'system.sms.send_factor_verify_message', target: [{ id: 'mbl1', type: 'MobilePhone', alternateId: '+14155550123' }] });
+    const target = [{ id: 'mbl1', type: 'MobilePhone', alternateId: '+14155550123' }];
+    const event = logEvent({ eventType: 'system.sms.send_factor_verify_message', target });
     expect(recordOf(event, 'other').targets).toEqual(['MobilePhone: +•••••••••23']);
   });
 

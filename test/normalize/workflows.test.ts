@@ -4,12 +4,13 @@ import type { RawEvent } from '../../src/normalize/fields.ts';
 import { looksLikePerson, workflowsAttribution } from '../../src/normalize/workflows.ts';
 import { logEvent } from '../helpers/okta-events.ts';
 
+const OWNER = { id: '00u1', name: 'Wanda Flow', login: 'wanda.flow@example.com' };
 const withAgent = (rawUserAgent: string | null): RawEvent =>
-  logEvent({ client: { userAgent: { rawUserAgent } }, actor: { id: '00u1', displayName: 'Wanda Flow', alternateId: 'wanda.flow@example.com' } });
+  logEvent({ client: { userAgent: { rawUserAgent } }, actor: { id: OWNER.id, displayName: OWNER.name, alternateId: OWNER.login } });
 
 describe('workflowsAttribution', () => {
   it.each(['Azuqua', 'azuqua', 'Azuqua/1.0 (okta-workflows)'])('recognises rawUserAgent %s', (agent) => {
-    expect(workflowsAttribution(withAgent(agent))).toEqual({ owner: { id: '00u1', name: 'Wanda Flow', login: 'wanda.flow@example.com' } });
+    expect(workflowsAttribution(withAgent(agent))).toEqual({ owner: OWNER });
   });
 
   it.each(['Mozilla/5.0 (Macintosh) Chrome/126.0', 'okta-sdk-java/8.0', null])('ignores %s', (agent) => {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DecisionRecord, EventRecord } from '../../src/domain/records.ts';
@@ -29,24 +29,34 @@ const dirs: string[] = [];
 async function openStore(dir?: string, retentionDays = 400): Promise<LowdbEventStore> {
   const dataDir = dir ?? (await makeDataDir());
   dirs.push(dataDir);
-  const store = new LowdbEventStore({ dataDir, retentionDays });
+  // checkpoints only when a test asks, so what is on disk at each step is known
+  const store = new LowdbEventStore({ dataDir, retentionDays, checkpointMs: 3_600_000 });
   await store.open();
   return store;
 }
 const dataDirOf = () => dirs[dirs.length - 1]!;
+const walDir = () => path.join(dataDirOf(), 'wal');
+async function walLines(): Promise<string[]> {
+  const files = (await readdir(walDir())).sort();
+  const texts = await Promise.all(files.map((f) => readFile(path.join(walDir(), f), 'utf8')));
+  return texts.join('').split('\n').filter(Boolean);
+}
 
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 describe('LowdbEventStore', () => {
-  it('stores records durably in month segment files and deduplicates on id', async () => {
+  it('makes records durable in the log, then in month segment files, and deduplicates on id', async () => {
     const store = await openStore();
     const a = decision();
     const first = await store.append([a, decision()]);
     expect(first.stored.map((r) => r.id)).toEqual([a.id, `evt-${n}`]);
     const again = await store.append([a]);
     expect(again).toEqual({ stored: [], duplicates: 1 });
+    expect(await walLines()).toEqual([JSON.stringify(first.stored)]);
+    await store.checkpoint();
+    expect(await walLines()).toEqual([]);
     const file = path.join(dataDirOf(), 'events', '2026-11', '000001.json');
     const onDisk = JSON.parse(await readFile(file, 'utf8')) as { records: EventRecord[] };
     expect(onDisk.records.map((r) => r.id)).toEqual([a.id, `evt-${n}`]);
@@ -65,29 +75,56 @@ describe('LowdbEventStore', () => {
   it('groups concurrent appends into one write', async () => {
     const store = await openStore();
     await store.append([decision()]);
-    const before = store.stats().bytesWritten;
     await Promise.all(Array.from({ length: 50 }, () => store.append([decision()])));
-    const segmentBytes = (await stat(path.join(dataDirOf(), 'events', '2026-11', '000001.json'))).size;
-    // one rewrite of the segment, not fifty
-    expect(store.stats().bytesWritten - before).toBe(segmentBytes);
+    // one log append (one fsync) for the fifty, after the first one's
+    const lines = await walLines();
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1]!)).toHaveLength(50);
+  });
+
+  it('replays the log after a crash that came before the checkpoint', async () => {
+    const store = await openStore();
+    const a = decision({ item: 'crash-1' });
+    await store.append([a]);
+    await store.append([decision()]);
+    // a commit cut short mid-write leaves a torn last line; it was never acknowledged
+    const [log] = await readdir(walDir());
+    await appendFile(path.join(walDir(), log!), '[{"id":"torn","ty');
+    // no close(): the process died here
+    const again = await openStore(dataDirOf());
+    expect(again.get(a.id)).toEqual(a);
+    expect(again.lookup('item', 'crash-1')).toEqual([a]);
+    expect(again.stats().events).toBe(2);
+    expect(again.has('torn')).toBe(false);
+    // the start-up checkpoint moved them into segments and dropped the old logs
+    expect(await walLines()).toEqual([]);
+    const onDisk = JSON.parse(await readFile(path.join(dataDirOf(), 'events', '2026-11', '000001.json'), 'utf8')) as { records: EventRecord[] };
+    expect(onDisk.records).toHaveLength(2);
   });
 
   it('rolls to a new segment file when one is full and writes only the open one', async () => {
     const store = await openStore();
     await store.append(Array.from({ length: SEGMENT_MAX_RECORDS + 10 }, () => decision()));
+    await store.checkpoint();
     const files = await readdir(path.join(dataDirOf(), 'events', '2026-11'));
     expect(files.sort()).toEqual(['000001.json', '000002.json']);
+    const first = await stat(path.join(dataDirOf(), 'events', '2026-11', '000001.json'));
     const before = store.stats().bytesWritten;
-    await store.append([decision()]);
+    const d = decision();
+    await store.append([d]);
+    await store.checkpoint();
     const written = store.stats().bytesWritten - before;
     const second = (await stat(path.join(dataDirOf(), 'events', '2026-11', '000002.json'))).size;
-    expect(written).toBe(second);
+    // the log line plus the open segment; the full one is not touched
+    expect(written).toBe(second + JSON.stringify([d]).length + 1);
     expect(written).toBeLessThan(20_000);
+    expect((await stat(path.join(dataDirOf(), 'events', '2026-11', '000001.json'))).mtimeMs).toBe(first.mtimeMs);
   });
 
   it('puts events into the file of the month they happened in', async () => {
     const store = await openStore();
     await store.append([decision({ at: '2026-09-30T23:59:59.000Z' }), decision({ at: '2026-10-01T00:00:00.000Z' })]);
+    await store.checkpoint();
     expect((await readdir(path.join(dataDirOf(), 'events'))).sort()).toEqual(['2026-09', '2026-10']);
   });
 
@@ -135,16 +172,22 @@ describe('LowdbEventStore', () => {
     expect(again.stats().events).toBe(2);
   });
 
-  it('stores nothing and tells the caller when the write fails, then recovers', async () => {
+  it('keeps the log when a checkpoint fails, and loses nothing', async () => {
     const store = await openStore();
-    // a file where the month folder must go makes the write fail
+    // a file where the month folder must go makes the segment write fail
     await mkdir(path.join(dataDirOf(), 'events'), { recursive: true });
     await writeFile(path.join(dataDirOf(), 'events', '2026-08'), 'in the way');
     const d = decision({ at: '2026-08-05T00:00:00.000Z' });
-    await expect(store.append([d])).rejects.toThrow();
-    expect(store.has(d.id)).toBe(false);
-    await rm(path.join(dataDirOf(), 'events', '2026-08'));
     expect((await store.append([d])).stored).toHaveLength(1);
+    await expect(store.checkpoint()).rejects.toThrow();
+    expect(await walLines()).toHaveLength(1);
+    const meanwhile = await openStore(dataDirOf()).catch((e: unknown) => e);
+    expect(meanwhile).toBeInstanceOf(Error); // the obstacle is still there
+    await rm(path.join(dataDirOf(), 'events', '2026-08'));
+    await store.checkpoint();
+    expect(await walLines()).toEqual([]);
+    await store.close();
+    expect((await openStore(dataDirOf())).get(d.id)).toEqual(d);
   });
 
   it('refuses appends after close and waits for pending writes when closing', async () => {

@@ -1,0 +1,66 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { root, runChild, stopChild } from './child.ts';
+import { postAll, type LoadResult } from './load.ts';
+import { BENCH_SECRET, makeDeliveries } from './records.ts';
+import { round } from './stats.ts';
+
+/**
+ * `npm run bench`: the performance targets of SPEC §8 that exist so far, measured in one run on this
+ * machine. Prints a table and writes bench/results.json. Servers run in their own processes; the load
+ * generator runs here. BENCH_EVENTS (default 1000000) scales the store test down for a quick look.
+ */
+const STORE_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
+const CONCURRENCY = 16;
+
+async function intake(): Promise<Record<string, unknown>> {
+  const bodies = makeDeliveries(DELIVERIES * 2, 20);
+  const run = async (mode: string, batch: string[]): Promise<LoadResult> => {
+    const { child, result } = await runChild<{ port: number; dataDir?: string }>('intake-server.ts', [mode, '100000']);
+    try {
+      const origin = `http://127.0.0.1:${result.port}`;
+      // warm-up (JIT, connections), then the measured run with fresh events
+      await postAll(origin, '/okta/hooks', batch.slice(0, 200), { authorization: BENCH_SECRET }, CONCURRENCY);
+      return await postAll(origin, '/okta/hooks', batch.slice(200), { authorization: BENCH_SECRET }, CONCURRENCY);
+    } finally {
+      await stopChild(child);
+      if (result.dataDir) await rm(result.dataDir, { recursive: true, force: true });
+    }
+  };
+  const bare = await run('bare', bodies.slice(0, DELIVERIES));
+  const bot = await run('bot', bodies.slice(DELIVERIES));
+  return { batch: 20, concurrency: CONCURRENCY, prefilled: 100_000, bare, bot, ratio: round(bot.perSecond / bare.perSecond, 2) };
+}
+
+async function store(): Promise<Record<string, unknown>> {
+  const fill = await runChild<{ dataDir: string; fillSeconds: number }>('store-1m.ts', ['fill', String(STORE_EVENTS)]);
+  await stopChild(fill.child);
+  try {
+    const load = await runChild<{ events: number; loadSeconds: number; rssMiB: number; bytesPerEvent: number }>('store-1m.ts', ['load', fill.result.dataDir]);
+    await stopChild(load.child);
+    return { ...load.result, fillSeconds: fill.result.fillSeconds };
+  } finally {
+    await rm(fill.result.dataDir, { recursive: true, force: true });
+  }
+}
+
+const results = { when: new Date().toISOString(), node: process.version, intake: await intake(), store: await store() };
+const i = results.intake as { bare: LoadResult; bot: LoadResult; ratio: number };
+const s = results.store as { events: number; loadSeconds: number; rssMiB: number; bytesPerEvent: number };
+const rows: Array<[string, string, string, string]> = [
+  ['what', 'measured', 'target (SPEC §8)', 'ok'],
+  ['hook intake, bare node:http floor', `${i.bare.perSecond} req/s, p50 ${i.bare.p50ms} ms, p99 ${i.bare.p99ms} ms`, '', ''],
+  ['hook intake, bot (100k stored)', `${i.bot.perSecond} req/s, p50 ${i.bot.p50ms} ms, p99 ${i.bot.p99ms} ms`, '', ''],
+  ['intake ratio bot / bare', `${i.ratio}`, '>= 0.5', i.ratio >= 0.5 ? 'yes' : 'NO'],
+  ['intake p99 ack', `${i.bot.p99ms} ms`, '< 100 ms', i.bot.p99ms < 100 ? 'yes' : 'NO'],
+  [`store load at ${s.events} events`, `${s.loadSeconds} s`, '< 10 s', s.loadSeconds < 10 ? 'yes' : 'NO'],
+  [`store RSS at ${s.events} events`, `${s.rssMiB} MiB`, '< 1024 MiB', s.rssMiB < 1024 ? 'yes' : 'NO'],
+  ['bytes written per new event', `${s.bytesPerEvent} B`, '< 65536 B', s.bytesPerEvent < 65536 ? 'yes' : 'NO'],
+];
+const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+if (i.bot.failures || i.bare.failures) console.log(`failures: bare ${i.bare.failures}, bot ${i.bot.failures}`);
+await mkdir(path.join(root, 'bench'), { recursive: true });
+await writeFile(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+console.log('written bench/results.json');

@@ -1,0 +1,45 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LowdbEventStore } from '../src/store/lowdb-event-store.ts';
+import { makeRecords } from './records.ts';
+import { round } from './stats.ts';
+
+/**
+ * The store at 1M events (SPEC §8), in its own process so memory is its own.
+ * `fill <n>`: writes n events into a new DATA_DIR and prints {"dataDir", "fillSeconds"}.
+ * `load <dir>`: opens that store (cold start), prints load time and RSS, then appends 100 deliveries of
+ * 20 events one after another (no group commit to help) and prints the bytes written per new event.
+ */
+const [cmd, arg] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+if (cmd === 'fill') {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'oig-bench-1m-'));
+  const store = new LowdbEventStore({ dataDir, retentionDays: 400 });
+  await store.open();
+  const started = performance.now();
+  const count = Number(arg ?? 1_000_000);
+  const chunk = 100_000;
+  for (let done = 0; done < count; done += chunk) {
+    // generated in chunks so the generator's garbage does not pile up
+    const records = makeRecords(Math.min(chunk, count - done), 300, Date.now() - ((count - done) / count) * 300 * 86_400_000);
+    for (let i = 0; i < records.length; i += 2000) await store.append(records.slice(i, i + 2000));
+  }
+  await store.close();
+  console.log(JSON.stringify({ dataDir, fillSeconds: round((performance.now() - started) / 1000, 1) }));
+} else if (cmd === 'load' && arg) {
+  const started = performance.now();
+  const store = new LowdbEventStore({ dataDir: arg, retentionDays: 400 });
+  await store.open();
+  const loadSeconds = (performance.now() - started) / 1000;
+  gc?.();
+  const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  const events = store.stats().events;
+  const before = store.stats().bytesWritten;
+  const fresh = makeRecords(2000, 0.001);
+  for (let i = 0; i < fresh.length; i += 20) await store.append(fresh.slice(i, i + 20));
+  const perEvent = (store.stats().bytesWritten - before) / fresh.length;
+  await store.close();
+  console.log(JSON.stringify({ events, loadSeconds: round(loadSeconds, 2), rssMiB: round(rssMiB, 0), bytesPerEvent: round(perEvent, 0) }));
+}
