@@ -61,10 +61,12 @@ export class Intake {
 
   private count(result: AppendResult, source: Source): void {
     this.metrics.eventsDuplicate.inc({ source }, result.duplicates);
+    const byFamily = new Map<string, number>();
     for (const r of result.stored) {
-      this.metrics.eventsStored.inc({ family: r.family });
+      byFamily.set(r.family, (byFamily.get(r.family) ?? 0) + 1);
       if (r.kind === 'unparsed') this.metrics.eventsUnparsed.inc();
     }
+    for (const [family, n] of byFamily) this.metrics.eventsStored.inc({ family }, n);
     this.metrics.storedEvents.set(this.store.stats().events);
   }
 

@@ -9,17 +9,26 @@ export function compact<T>(value: T): T {
   return strip(value) as T;
 }
 
+// Runs for every stored event on the hook's hot path: plain loops, no intermediate arrays.
 function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== undefined && v !== null).map(strip);
   if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const list: unknown[] = [];
+    for (const v of value) if (v !== undefined && v !== null) list.push(strip(v));
+    return list;
+  }
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (v !== undefined && v !== null) out[key] = strip(v);
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) {
+    const v = obj[key];
+    if (v !== undefined && v !== null && Object.hasOwn(obj, key)) out[key] = strip(v);
   }
   return out;
 }
 
 /** `undefined` when no part of `value` is set, so an optional sub-object disappears instead of being `{}`. */
 export function nonEmpty<T extends object>(value: T): T | undefined {
-  return Object.values(value).some((v) => v !== undefined && v !== null) ? value : undefined;
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) if (obj[key] !== undefined && obj[key] !== null) return value;
+  return undefined;
 }

@@ -41,9 +41,10 @@ export function debugData(raw: RawEvent): Record<string, string> {
   const data = asObject(field(asObject(field(raw, 'debugContext')), 'debugData'));
   const out: Record<string, string> = {};
   if (data === undefined) return out;
-  for (const [key, value] of Object.entries(data)) {
+  for (const key in data) {
+    const value = data[key];
     const s = typeof value === 'object' && value !== null ? JSON.stringify(value) : text(value);
-    if (s !== undefined) out[key] = s;
+    if (s !== undefined && Object.hasOwn(data, key)) out[key] = s;
   }
   return out;
 }
@@ -121,8 +122,16 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)
  * `published` as ISO 8601 UTC. Okta sends "2020-11-16T18:15:12.862Z"; Panther exports "2021-01-08 21:28:34.875"
  * with no zone, which is UTC. Anything else (missing, "yesterday", Feb 30) → undefined: the caller decides.
  */
+/** Okta's own format, which is already what we store: checked with one Date parse instead of the general path */
+const OKTA_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function publishedAt(raw: RawEvent): string | undefined {
   const value = text(field(raw, 'published'));
+  if (value !== undefined && OKTA_ISO.test(value)) {
+    const date = new Date(value);
+    // "2026-02-30T…" parses to March 2: only a round trip proves the date exists
+    if (!Number.isNaN(date.getTime()) && date.toISOString() === value) return value;
+  }
   const m = value === undefined ? null : TIMESTAMP.exec(value.trim());
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;

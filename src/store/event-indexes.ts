@@ -24,15 +24,13 @@ export class EventIndexes {
   add(r: EventRecord): void {
     this.byId.set(r.id, r);
     insertByTime(this.timeline, r);
-    const keys = indexKeys(r);
-    for (const name of Object.keys(keys) as IndexName[]) {
+    indexKeys(r, (name, key) => {
       const map = this.maps[name];
-      for (const key of keys[name]) {
-        const list = map.get(key);
-        if (list) list.push(r);
-        else map.set(key, [r]);
-      }
-    }
+      const list = map.get(key);
+      // a record is listed once per key even when two of its fields give the same key
+      if (!list) map.set(key, [r]);
+      else if (list[list.length - 1] !== r) list.push(r);
+    });
   }
 
   lookup(index: IndexName, key: string): readonly EventRecord[] {

@@ -8,57 +8,56 @@ export function normalizeKey(s: string): string {
   return s.trim().toLowerCase();
 }
 
-function partyKeys(p: Party | undefined, out: Set<string>): void {
+/** Receives each (index, key) pair of a record; the same pair may come twice (e.g. id equal to login). */
+export type KeySink = (index: IndexName, key: string) => void;
+
+function partyKeys(p: Party | undefined, index: IndexName, add: KeySink): void {
   if (!p) return;
-  for (const v of [p.id, p.login, p.name]) if (v) out.add(normalizeKey(v));
+  if (p.id) add(index, normalizeKey(p.id));
+  if (p.login) add(index, normalizeKey(p.login));
+  if (p.name) add(index, normalizeKey(p.name));
 }
 
-function resourceKeys(r: Resource | undefined, out: Set<string>): void {
+function resourceKeys(r: Resource | undefined, index: IndexName, add: KeySink): void {
   if (!r) return;
-  for (const v of [r.id, r.name]) if (v) out.add(normalizeKey(v));
+  if (r.id) add(index, normalizeKey(r.id));
+  if (r.name) add(index, normalizeKey(r.name));
 }
 
 /**
  * Under which keys a record is found in each index. A person is found by id, login or display name; the
  * "principal" of a record is whom it is about (reviewed user, requested-for user, ASA user), not who acted.
+ * Calls `add` instead of building sets: this runs for every stored event, on the hook's hot path.
  */
-export function indexKeys(r: EventRecord): Record<IndexName, Set<string>> {
-  const keys: Record<IndexName, Set<string>> = {
-    item: new Set(),
-    principal: new Set(),
-    resource: new Set(),
-    campaign: new Set(),
-    request: new Set(),
-    type: new Set([r.type]),
-  };
+export function indexKeys(r: EventRecord, add: KeySink): void {
+  add('type', r.type);
   switch (r.kind) {
     case 'decision':
     case 'remediation':
-      if (r.item) keys.item.add(r.item);
-      partyKeys(r.principal, keys.principal);
-      resourceKeys(r.resource, keys.resource);
-      resourceKeys(r.campaign, keys.campaign);
+      if (r.item) add('item', r.item);
+      partyKeys(r.principal, 'principal', add);
+      resourceKeys(r.resource, 'resource', add);
+      resourceKeys(r.campaign, 'campaign', add);
       break;
     case 'campaign':
-      resourceKeys(r.campaign, keys.campaign);
+      resourceKeys(r.campaign, 'campaign', add);
       break;
     case 'access_request':
-      if (r.request) keys.request.add(r.request);
-      partyKeys(r.requestedFor, keys.principal);
-      partyKeys(r.requester, keys.principal);
-      resourceKeys(r.resource, keys.resource);
+      if (r.request) add('request', r.request);
+      partyKeys(r.requestedFor, 'principal', add);
+      partyKeys(r.requester, 'principal', add);
+      resourceKeys(r.resource, 'resource', add);
       break;
     case 'access_review':
-      resourceKeys(r.review, keys.campaign);
-      partyKeys(r.principal, keys.principal);
-      resourceKeys(r.resource, keys.resource);
+      resourceKeys(r.review, 'campaign', add);
+      partyKeys(r.principal, 'principal', add);
+      resourceKeys(r.resource, 'resource', add);
       break;
     case 'asa':
-      if (r.user) keys.principal.add(normalizeKey(r.user));
-      if (r.server) keys.resource.add(normalizeKey(r.server));
+      if (r.user) add('principal', normalizeKey(r.user));
+      if (r.server) add('resource', normalizeKey(r.server));
       break;
     default:
       break;
   }
-  return keys;
 }
