@@ -6,6 +6,7 @@ import { CardDispatcher } from './delivery/card-dispatcher.ts';
 import type { CardSink } from './delivery/card-sink.ts';
 import { sendJson, HttpRouter, type Handler } from './http/http-server.ts';
 import { Intake } from './intake/intake.ts';
+import { NormalizePool } from './intake/normalize-pool.ts';
 import { WorkflowsOwnerCheck } from './intake/workflows-owner-check.ts';
 import { Metrics } from './metrics.ts';
 import { hookRoutes } from './okta/hook-route.ts';
@@ -33,6 +34,7 @@ export class Bot {
   readonly store: EventStore;
   readonly intake: Intake;
   readonly router: HttpRouter;
+  private readonly normalizer: NormalizePool;
   private server: Server | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
 
@@ -44,7 +46,8 @@ export class Bot {
     this.intake.onStored((records) => owners.check(records));
     this.intake.onStored((records) => dispatcher.dispatch(records));
 
-    const hooks = hookRoutes({ authHeader: o.config.hook.authHeader, secret: o.hookSecret, intake: this.intake });
+    this.normalizer = new NormalizePool(o.log);
+    const hooks = hookRoutes({ authHeader: o.config.hook.authHeader, secret: o.hookSecret, intake: this.intake, normalizer: this.normalizer });
     this.router = new HttpRouter(o.log)
       .add('GET', '/okta/hooks', hooks.verify)
       .add('POST', '/okta/hooks', this.countDeliveries(hooks.deliver))
@@ -62,6 +65,7 @@ export class Bot {
   /** opens the store, applies retention, listens; resolves with the bound port */
   async start(): Promise<number> {
     await this.store.open();
+    await this.normalizer.start();
     await this.runRetention();
     this.retentionTimer = setInterval(() => void this.runRetention(), HOUR_MS).unref();
     this.metrics.storedEvents.set(this.store.stats().events);
@@ -86,6 +90,7 @@ export class Bot {
       await closed;
       clearTimeout(timeout);
     }
+    await this.normalizer.close();
     await this.store.close();
   }
 

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { EventRecord, Source } from '../domain/records.ts';
 import type { Metrics } from '../metrics.ts';
 import { normalizeEvent } from '../normalize/index.ts';
-import type { HookDelivery } from '../okta/envelope.ts';
 import type { AppendResult, EventStore } from '../store/event-store.ts';
+import type { ParsedDelivery } from './parse-delivery.ts';
+import { sortByTime } from './parse-delivery.ts';
 import { RecentIds } from './recent-ids.ts';
 
 export type StoredListener = (records: readonly EventRecord[]) => void | Promise<void>;
@@ -27,18 +28,25 @@ export class Intake {
     this.listeners.push(listener);
   }
 
-  /** a hook delivery: a retried envelope (same eventId) that was stored before is acknowledged at once */
-  async receiveDelivery(delivery: HookDelivery, source: Source): Promise<AppendResult> {
+  /**
+   * A hook delivery, parsed and normalized by the worker pool. A retried envelope (same eventId) that was
+   * stored before is acknowledged at once; its events would be deduplicated anyway.
+   */
+  async receiveDelivery(delivery: ParsedDelivery, source: Source): Promise<AppendResult> {
+    this.metrics.eventsReceived.inc({ source }, delivery.count);
     if (delivery.eventId && this.recentDeliveries.has(delivery.eventId)) {
-      this.metrics.eventsDuplicate.inc({ source }, delivery.events.length);
-      return { stored: [], duplicates: delivery.events.length };
+      this.metrics.eventsDuplicate.inc({ source }, delivery.count);
+      return { stored: [], duplicates: delivery.count };
     }
-    const result = await this.receiveEvents(delivery.events, source);
+    for (const w of delivery.warnings) this.log.warn({ event: w.id, type: w.type }, w.warning);
+    const records = JSON.parse(delivery.recordsJson) as EventRecord[];
+    const result = await this.store.append(records, delivery.recordsJson);
+    this.afterAppend(result, source);
     if (delivery.eventId) this.recentDeliveries.add(delivery.eventId);
     return result;
   }
 
-  /** raw Okta LogEvents from any source; resolves once the new ones are durable */
+  /** raw Okta LogEvents from other sources (System Log backfill, demo); resolves once the new ones are durable */
   async receiveEvents(events: readonly unknown[], source: Source): Promise<AppendResult> {
     this.metrics.eventsReceived.inc({ source }, events.length);
     const records = events.map((raw) => {
@@ -51,15 +59,14 @@ export class Intake {
 
   /** records already normalized (the ASA poller resolves its own) */
   async receiveRecords(records: EventRecord[], source: Source): Promise<AppendResult> {
-    // Okta may deliver out of order: store and route in the order things happened
-    records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    sortByTime(records);
     const result = await this.store.append(records);
-    this.count(result, source);
-    if (result.stored.length > 0) setImmediate(() => this.notify(result.stored));
+    this.afterAppend(result, source);
     return result;
   }
 
-  private count(result: AppendResult, source: Source): void {
+  private afterAppend(result: AppendResult, source: Source): void {
+    if (result.stored.length > 0) setImmediate(() => this.notify(result.stored));
     this.metrics.eventsDuplicate.inc({ source }, result.duplicates);
     const byFamily = new Map<string, number>();
     for (const r of result.stored) {

@@ -7,7 +7,7 @@
 import type { AccessRequestRecord, Party, Resource } from '../domain/records.ts';
 import { ACCESS_REQUEST_PREFIX } from '../okta/event-types.ts';
 import type { Base } from './base.ts';
-import { nonEmpty } from './compact.ts';
+import { compactMerge, nonEmpty } from './compact.ts';
 import { actionOf, debugData, partyWithId, pick, type RawEvent } from './fields.ts';
 
 function party(raw: RawEvent, id: string | undefined): Party | undefined {
@@ -21,10 +21,9 @@ function resource(raw: RawEvent, id: string | undefined, type: string | undefine
 /** `action` is the event type after `access.request.`: create, resolve, condition.create … */
 export function normalizeAccessRequest(raw: RawEvent, base: Base): AccessRequestRecord {
   const data = debugData(raw);
-  return {
-    ...base,
-    kind: 'access_request',
-    family: 'access_request',
+  return compactMerge(base, {
+    kind: 'access_request' as const,
+    family: 'access_request' as const,
     action: actionOf(base.type, ACCESS_REQUEST_PREFIX),
     request: pick(data, 'accessRequestId'),
     subject: pick(data, 'accessRequestSubject'),
@@ -32,5 +31,5 @@ export function normalizeAccessRequest(raw: RawEvent, base: Base): AccessRequest
     requestedFor: party(raw, pick(data, 'requestedForId')),
     resource: resource(raw, pick(data, 'requestedResourceId'), pick(data, 'requestedResourceType')),
     scope: resource(raw, pick(data, 'accessScopeId'), pick(data, 'accessScopeType')),
-  };
+  });
 }

@@ -8,7 +8,7 @@
 import type { AccessReviewRecord, Party, Resource } from '../domain/records.ts';
 import { ACCESS_REVIEW_PREFIX } from '../okta/event-types.ts';
 import type { Base } from './base.ts';
-import { nonEmpty } from './compact.ts';
+import { compactMerge, nonEmpty } from './compact.ts';
 import { actionOf, debugData, partyWithId, pick, type RawEvent } from './fields.ts';
 import { namedTarget, resourceTarget, userTarget } from './targets.ts';
 
@@ -40,14 +40,13 @@ export function normalizeAccessReview(raw: RawEvent, base: Base): AccessReviewRe
   });
 
   const decision = action === 'remediate' ? pick(data, ...RESULT_KEYS, ...DECISION_KEYS) : pick(data, ...DECISION_KEYS);
-  return {
-    ...base,
-    kind: 'access_review',
-    family: 'access_review',
+  return compactMerge(base, {
+    kind: 'access_review' as const,
+    family: 'access_review' as const,
     action,
     review: { id: reviewId ?? reviewTarget?.id, name: pick(data, ...REVIEW_NAME_KEYS) ?? reviewTarget?.name },
     principal,
     resource,
     decision: decision?.toUpperCase(),
-  };
+  });
 }

@@ -15,7 +15,7 @@ import type {
   Resource,
 } from '../domain/records.ts';
 import type { Base } from './base.ts';
-import { nonEmpty } from './compact.ts';
+import { compactMerge, nonEmpty } from './compact.ts';
 import { actorType, debugData, partyWithId, pick, type RawEvent } from './fields.ts';
 import { namedTarget, resourceTarget, userTarget } from './targets.ts';
 
@@ -78,24 +78,24 @@ function itemFacts(raw: RawEvent, data: Data, base: Base, actorIsReviewer: boole
 
 /** certification.campaign.item.decide: `outcome.result` is SUCCESS, or SKIPPED for a delegation (Okta catalog). */
 export function normalizeDecision(raw: RawEvent, base: Base): DecisionRecord {
-  return { ...base, ...itemFacts(raw, debugData(raw), base, true), kind: 'decision', family: 'certification' };
+  const facts = itemFacts(raw, debugData(raw), base, true);
+  return compactMerge(base, facts, { kind: 'decision' as const, family: 'certification' as const });
 }
 
 /** certification.campaign.item.remediate: `outcome.result` SKIPPED means Okta could not remove the access. */
 export function normalizeRemediation(raw: RawEvent, base: Base): RemediationRecord {
   const data = debugData(raw);
-  return {
-    ...base,
-    ...itemFacts(raw, data, base, false),
-    kind: 'remediation',
-    family: 'certification',
+  const facts = itemFacts(raw, data, base, false);
+  return compactMerge(base, facts, {
+    kind: 'remediation' as const,
+    family: 'certification' as const,
     remediation: upper(pick(data, 'campaignItemRemediation')),
     status: upper(pick(data, 'campaignItemRemediationStatus')),
-  };
+  });
 }
 
 /** certification.campaign.launch / .close / .update: `action` is the last part of the type. */
 export function normalizeCampaign(raw: RawEvent, base: Base): CampaignRecord {
   const action = base.type.split('.').pop() ?? base.type;
-  return { ...base, kind: 'campaign', family: 'certification', action, campaign: campaignOf(raw, debugData(raw)) };
+  return compactMerge(base, { kind: 'campaign' as const, family: 'certification' as const, action, campaign: campaignOf(raw, debugData(raw)) });
 }

@@ -50,7 +50,8 @@ export function normalizeEvent(raw: unknown, src: Source, now: () => Date = () =
   }
   try {
     const { base, warning } = baseFields(event, src, now);
-    const record = compact(mapByType(event, base));
+    // mappers build compact records themselves (compactMerge)
+    const record = mapByType(event, base);
     return warning === undefined ? { record } : { record, warning };
   } catch (err) {
     // A mapper bug must not lose the event: keep it raw and say what broke.

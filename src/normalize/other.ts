@@ -5,10 +5,11 @@
  */
 import type { Family, OtherRecord } from '../domain/records.ts';
 import type { Base } from './base.ts';
+import { compactMerge } from './compact.ts';
 import type { RawEvent } from './fields.ts';
 import { maskPhoneTargets } from './phone.ts';
 import { targetLabels } from './targets.ts';
 
 export function normalizeOther(raw: RawEvent, base: Base, family: Family = 'other'): OtherRecord {
-  return { ...base, kind: 'other', family, targets: targetLabels(raw, maskPhoneTargets) };
+  return compactMerge(base, { kind: 'other' as const, family, targets: targetLabels(raw, maskPhoneTargets) });
 }

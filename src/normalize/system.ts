@@ -5,6 +5,7 @@
 import type { SystemAlertRecord } from '../domain/records.ts';
 import { API_TOKEN_EVENT_TYPES, PHONE_VERIFICATION_EVENT_TYPES, RATE_LIMIT_EVENT_TYPES } from '../okta/event-types.ts';
 import type { Base } from './base.ts';
+import { compactMerge } from './compact.ts';
 import { debugData, field, partyOf, pick, realText, targetsOfType, text, type RawEvent } from './fields.ts';
 import { maskPhone, maskPhoneNumbersIn, maskPhoneTargets, maskPhoneTargetsStrict } from './phone.ts';
 import { targetLabels } from './targets.ts';
@@ -62,13 +63,12 @@ export function normalizeSystemAlert(raw: RawEvent, base: Base): SystemAlertReco
   else if ((API_TOKEN_EVENT_TYPES as readonly string[]).includes(type)) facts = tokenFacts(raw);
   else if (phone) facts = phoneFacts(raw, data);
 
-  const record: SystemAlertRecord = {
-    ...base,
-    kind: 'system_alert',
-    family: 'system',
+  const record: SystemAlertRecord = compactMerge(base, {
+    kind: 'system_alert' as const,
+    family: 'system' as const,
     targets: targetLabels(raw, phone ? maskPhoneTargetsStrict : maskPhoneTargets),
     facts: definedOnly(facts),
-  };
+  });
   if (phone && record.msg !== undefined) record.msg = maskPhoneNumbersIn(record.msg);
   if (phone && record.reason !== undefined) record.reason = maskPhoneNumbersIn(record.reason);
   return record;

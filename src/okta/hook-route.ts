@@ -3,13 +3,15 @@ import { AppError } from '../errors.ts';
 import { sendJson } from '../http/http-server.ts';
 import { readBody } from '../http/read-body.ts';
 import type { Intake } from '../intake/intake.ts';
-import { parseEnvelope } from './envelope.ts';
+import type { NormalizePool } from '../intake/normalize-pool.ts';
 import { verifyHookAuth } from './verify-hook-auth.ts';
 
 export interface HookRouteOptions {
   authHeader: string;
   secret: string;
   intake: Intake;
+  /** parses and normalizes bodies off the event loop */
+  normalizer: NormalizePool;
 }
 
 /**
@@ -37,14 +39,9 @@ export function hookRoutes(o: HookRouteOptions) {
   const deliver = async (req: IncomingMessage, res: ServerResponse) => {
     authenticate(req);
     const body = await readBody(req);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new AppError('NOT_JSON', 'the body is not valid JSON', 400);
-    }
-    const delivery = parseEnvelope(parsed);
-    await o.intake.receiveDelivery(delivery, 'hook');
+    const outcome = await o.normalizer.parse(body, 'hook');
+    if (!outcome.ok) throw new AppError(outcome.code, outcome.message, outcome.status);
+    await o.intake.receiveDelivery(outcome.delivery, 'hook');
     res.writeHead(200, { 'content-length': 0 });
     res.end();
   };

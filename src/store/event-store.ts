@@ -16,6 +16,8 @@ export interface StoreStats {
   /** bytes written to disk by this process since open */
   bytesWritten: number;
   segments: number;
+  /** durable writes made for appends (group commit: concurrent appends share one) */
+  commits: number;
 }
 
 /**
@@ -29,8 +31,10 @@ export interface EventStore extends RouteContext {
   /**
    * Stores the records that are not stored yet (dedup on `id`, also within the call). Resolves after they
    * are on disk; concurrent calls share one write. Rejects if the write failed: then nothing was stored.
+   * `json`, when given, is `JSON.stringify(records)` already made (by the normalizer worker), saving the
+   * main thread from serializing them again.
    */
-  append(records: readonly EventRecord[]): Promise<AppendResult>;
+  append(records: readonly EventRecord[], json?: string): Promise<AppendResult>;
   has(id: string): boolean;
   get(id: string): EventRecord | undefined;
   lookup(index: IndexName, key: string): readonly EventRecord[];

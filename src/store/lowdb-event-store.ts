@@ -12,6 +12,12 @@ import { SegmentSet } from './segments.ts';
 import { deleteLog, logSequences, readLog, WriteAheadLog } from './write-ahead-log.ts';
 
 const DAY_MS = 86_400_000;
+
+/** one append call: its records, and their JSON when the caller already has it */
+interface Submission {
+  records: readonly EventRecord[];
+  json?: string;
+}
 /** how often changed segments are written and the log they cover dropped */
 const CHECKPOINT_MS = 1000;
 
@@ -45,9 +51,10 @@ export class LowdbEventStore implements EventStore {
     this.walBytesTotal += n;
   };
   private indexes = new EventIndexes();
-  private readonly commits = new GroupCommit<readonly EventRecord[], AppendResult>((batch) => this.writeBatch(batch));
+  private readonly commits = new GroupCommit<Submission, AppendResult>((batch) => this.writeBatch(batch));
   private state: 'new' | 'open' | 'closed' = 'new';
   private lastReceivedAt: string | undefined;
+  private commitCount = 0;
 
   constructor(private readonly options: LowdbEventStoreOptions) {
     this.segments = new SegmentSet(path.join(options.dataDir, 'events'));
@@ -83,15 +90,16 @@ export class LowdbEventStore implements EventStore {
     this.checkpointTimer = setInterval(() => void this.checkpoint().catch(() => undefined), every).unref();
   }
 
-  append(records: readonly EventRecord[]): Promise<AppendResult> {
+  append(records: readonly EventRecord[], json?: string): Promise<AppendResult> {
     if (this.state !== 'open') return Promise.reject(new StoreClosedError());
-    return this.commits.submit(records);
+    return this.commits.submit({ records, json });
   }
 
   /** one durable write for every append that queued up meanwhile */
-  private async writeBatch(batch: ReadonlyArray<readonly EventRecord[]>): Promise<AppendResult[]> {
+  private async writeBatch(batch: readonly Submission[]): Promise<AppendResult[]> {
     const seen = new Set<string>();
-    const results = batch.map((records) => {
+    const lines: string[] = [];
+    const results = batch.map(({ records, json }) => {
       const result: AppendResult = { stored: [], duplicates: 0 };
       for (const r of records) {
         if (this.indexes.byId.has(r.id) || seen.has(r.id)) result.duplicates++;
@@ -100,13 +108,16 @@ export class LowdbEventStore implements EventStore {
           result.stored.push(r);
         }
       }
+      // the caller's JSON is used as is when all its records are new; otherwise only the new ones are written
+      if (result.stored.length > 0) lines.push(json !== undefined && result.duplicates === 0 ? json : JSON.stringify(result.stored));
       return result;
     });
     const fresh = results.flatMap((r) => r.stored);
     if (fresh.length === 0) return results;
     const undo = this.segments.place(fresh);
     try {
-      await this.wal!.append(fresh);
+      await this.wal!.append(lines);
+      this.commitCount++;
     } catch (e) {
       undo();
       throw e;
@@ -202,6 +213,7 @@ export class LowdbEventStore implements EventStore {
       lastReceivedAt: this.lastReceivedAt,
       bytesWritten: this.segments.bytesWritten + this.walBytesTotal,
       segments: this.segments.count,
+      commits: this.commitCount,
     };
   }
 

@@ -140,7 +140,9 @@ export class SegmentSet {
       await syncDir(this.dir); // the new folder itself must survive a power cut
       for (const m of newMonths) this.knownDirs.add(m);
     }
-    await Promise.all(segments.map((s) => s.db.write()));
+    // one at a time: serializing a segment blocks the event loop for about a millisecond, and doing all
+    // of a busy second's segments at once would stall hook deliveries for tens of them
+    for (const s of segments) await s.db.write();
   }
 
   /**

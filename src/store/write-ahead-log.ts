@@ -29,9 +29,9 @@ export class WriteAheadLog {
     return new WriteAheadLog(seq, fh, onWrite);
   }
 
-  /** appends records and returns once they are on disk */
-  async append(records: readonly EventRecord[]): Promise<void> {
-    const line = Buffer.from(JSON.stringify(records) + '\n', 'utf8');
+  /** appends lines, each the JSON of an array of records, and returns once they are on disk */
+  async append(lines: readonly string[]): Promise<void> {
+    const line = Buffer.from(lines.join('\n') + '\n', 'utf8');
     const { bytesWritten } = await this.fh.write(line);
     if (bytesWritten !== line.length) throw new Error(`short write to the event log (${bytesWritten} of ${line.length} bytes)`);
     this.onWrite(line.length);

@@ -1,0 +1,16 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { postAll } from '/work/main/bench/load.ts';
+import { BENCH_SECRET, makeDeliveries } from '/work/main/bench/records.ts';
+const mode = process.argv[2] ?? 'bot';
+const child = spawn(process.execPath, ['--import', 'tsx', '/work/main/bench/intake-server.ts', mode, '100000'], { cwd: '/work/main', stdio: ['ignore', 'pipe', 'inherit'] });
+const port: number = await new Promise((r) => child.stdout!.on('data', (d) => { const m = /"port":(\d+)/.exec(String(d)); if (m) r(Number(m[1])); }));
+const bodies = makeDeliveries(2200, 20);
+await postAll(`http://127.0.0.1:${port}`, '/okta/hooks', bodies.slice(0, 200), { authorization: BENCH_SECRET }, Number(process.env.CONC ?? 16));
+const cpu = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const s0 = cpu(child.pid!), m0 = process.cpuUsage(), t0 = performance.now();
+const r = await postAll(`http://127.0.0.1:${port}`, '/okta/hooks', bodies.slice(200), { authorization: BENCH_SECRET }, Number(process.env.CONC ?? 16));
+const wall = (performance.now() - t0) / 1000;
+const m = process.cpuUsage(m0);
+console.log(mode, r.perSecond, 'req/s', 'server cpu', ((cpu(child.pid!) - s0) / wall).toFixed(2), 'cores; loadgen cpu', ((m.user + m.system) / 1e6 / wall).toFixed(2), 'cores');
+child.kill('SIGKILL');
