@@ -36,6 +36,8 @@ export class Bot {
   readonly router: HttpRouter;
   private readonly normalizer: NormalizePool;
   private server: Server | undefined;
+  /** the base URL once listening, e.g. http://127.0.0.1:3000 */
+  url = '';
   private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: BotOptions) {
@@ -75,7 +77,24 @@ export class Bot {
       server.once('error', reject);
       server.listen(this.o.config.port, this.o.config.host, () => resolve());
     });
-    return (server.address() as AddressInfo).port;
+    const { port } = server.address() as AddressInfo;
+    const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;
+    this.url = `http://${host}:${port}`;
+    return port;
+  }
+
+  /** the header and value Okta must send (for the demo and replay, which post to the bot itself) */
+  get hookAuthHeader(): string {
+    return this.o.config.hook.authHeader;
+  }
+
+  get hookSecret(): string {
+    return this.o.hookSecret;
+  }
+
+  /** resolves when every stored event has been routed and its cards handed to the sinks */
+  idle(): Promise<void> {
+    return this.intake.idle();
   }
 
   /** stops taking requests, lets running deliveries finish, flushes the store */

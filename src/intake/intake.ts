@@ -17,6 +17,8 @@ export type StoredListener = (records: readonly EventRecord[]) => void | Promise
 export class Intake {
   private readonly recentDeliveries = new RecentIds(10_000);
   private readonly listeners: StoredListener[] = [];
+  /** listener runs not finished yet */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -66,7 +68,7 @@ export class Intake {
   }
 
   private afterAppend(result: AppendResult, source: Source): void {
-    if (result.stored.length > 0) setImmediate(() => this.notify(result.stored));
+    if (result.stored.length > 0) this.track(new Promise<void>((resolve) => setImmediate(() => resolve(this.notify(result.stored)))));
     this.metrics.eventsDuplicate.inc({ source }, result.duplicates);
     const byFamily = new Map<string, number>();
     for (const r of result.stored) {
@@ -77,11 +79,23 @@ export class Intake {
     this.metrics.storedEvents.set(this.store.stats().events);
   }
 
-  private notify(records: readonly EventRecord[]): void {
-    for (const listener of this.listeners) {
-      Promise.resolve()
-        .then(() => listener(records))
-        .catch((err: unknown) => this.log.error({ err }, 'a listener failed on newly stored events'));
-    }
+  /** resolves once every listener has finished with everything stored so far */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  private async notify(records: readonly EventRecord[]): Promise<void> {
+    await Promise.all(
+      this.listeners.map((listener) =>
+        Promise.resolve()
+          .then(() => listener(records))
+          .catch((err: unknown) => this.log.error({ err }, 'a listener failed on newly stored events')),
+      ),
+    );
   }
 }

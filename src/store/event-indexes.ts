@@ -21,9 +21,32 @@ export class EventIndexes {
     type: new Map(),
   };
 
-  add(r: EventRecord): void {
-    this.byId.set(r.id, r);
-    insertByTime(this.timeline, r);
+  /**
+   * Adds the records whose id is not indexed yet (the first of equal ids wins). The timeline stays sorted,
+   * cheaply even when a batch is out of order.
+   */
+  addAll(batch: readonly EventRecord[]): void {
+    const records: EventRecord[] = [];
+    for (const r of batch) {
+      if (this.byId.has(r.id)) continue;
+      this.byId.set(r.id, r);
+      records.push(r);
+    }
+    const timeline = this.timeline;
+    const inOrder = records.length > 0 && (timeline.length === 0 || timeline[timeline.length - 1]!.at <= records[0]!.at) && isSorted(records);
+    for (const r of records) this.addToMaps(r);
+    if (inOrder) {
+      for (const r of records) timeline.push(r);
+    } else if (records.length < 64) {
+      for (const r of records) insertByTime(timeline, r);
+    } else {
+      // one stable sort instead of a splice per record (a backfill of old events, a reload)
+      for (const r of records) timeline.push(r);
+      timeline.sort(byTime);
+    }
+  }
+
+  private addToMaps(r: EventRecord): void {
     indexKeys(r, (name, key) => {
       const map = this.maps[name];
       const list = map.get(key);
@@ -49,6 +72,13 @@ export class EventIndexes {
     const end = to ? lowerBound(this.timeline, to) : this.timeline.length;
     return this.timeline.slice(start, end);
   }
+}
+
+const byTime = (a: EventRecord, b: EventRecord): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+
+function isSorted(list: readonly EventRecord[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.at > list[i]!.at) return false;
+  return true;
 }
 
 /** first index whose record's `at` is >= at */

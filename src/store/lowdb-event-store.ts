@@ -9,6 +9,7 @@ import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { campaignTotals } from './campaign-totals.ts';
 import { SegmentSet } from './segments.ts';
+import { StringPool } from './string-pool.ts';
 import { deleteLog, logSequences, readLog, WriteAheadLog } from './write-ahead-log.ts';
 
 const DAY_MS = 86_400_000;
@@ -51,6 +52,7 @@ export class LowdbEventStore implements EventStore {
     this.walBytesTotal += n;
   };
   private indexes = new EventIndexes();
+  private readonly strings = new StringPool();
   private readonly commits = new GroupCommit<Submission, AppendResult>((batch) => this.writeBatch(batch));
   private state: 'new' | 'open' | 'closed' = 'new';
   private lastReceivedAt: string | undefined;
@@ -66,15 +68,19 @@ export class LowdbEventStore implements EventStore {
   }
 
   async open(): Promise<void> {
-    await this.segments.load();
+    await this.segments.load((records) => {
+      for (const r of records) this.strings.pool(r);
+    });
     this.rebuildIndexes();
     // a crash leaves committed records in the log that no segment has yet: put them back
     await mkdir(this.walDir, { recursive: true });
     const logs = await logSequences(this.walDir);
     for (const seq of logs) {
       const lost = (await readLog(this.walDir, seq)).filter((r) => !this.indexes.byId.has(r.id));
-      this.segments.place(lost);
-      for (const r of lost) if (!this.indexes.byId.has(r.id)) this.indexes.add(r);
+      const fresh = [...new Map(lost.map((r) => [r.id, r])).values()];
+      for (const r of fresh) this.strings.pool(r);
+      this.segments.place(fresh);
+      this.indexes.addAll(fresh);
     }
     this.coveredLogs = logs;
     this.wal = await WriteAheadLog.create(this.walDir, (logs[logs.length - 1] ?? 0) + 1, this.onWalWrite);
@@ -114,6 +120,7 @@ export class LowdbEventStore implements EventStore {
     });
     const fresh = results.flatMap((r) => r.stored);
     if (fresh.length === 0) return results;
+    for (const r of fresh) this.strings.pool(r);
     const undo = this.segments.place(fresh);
     try {
       await this.wal!.append(lines);
@@ -123,7 +130,7 @@ export class LowdbEventStore implements EventStore {
       throw e;
     }
     // visible to queries only once durable
-    for (const r of fresh) this.indexes.add(r);
+    this.indexes.addAll(fresh);
     this.lastReceivedAt = new Date().toISOString();
     return results;
   }
@@ -153,7 +160,7 @@ export class LowdbEventStore implements EventStore {
 
   private rebuildIndexes(): void {
     const indexes = new EventIndexes();
-    for (const r of this.segments.records()) if (!indexes.byId.has(r.id)) indexes.add(r);
+    indexes.addAll([...this.segments.records()]);
     this.indexes = indexes;
   }
 

@@ -52,8 +52,12 @@ export class SegmentSet {
 
   constructor(private readonly dir: string) {}
 
-  /** reads every segment file; leftover temp files of an interrupted write are removed */
-  async load(): Promise<Segment[]> {
+  /**
+   * Reads every segment file; leftover temp files of an interrupted write are removed. `visit` sees each
+   * file's records as soon as it is read (the store pools their strings then, so a million freshly parsed
+   * duplicates never sit in memory all at once).
+   */
+  async load(visit: (records: EventRecord[]) => void = () => {}): Promise<Segment[]> {
     await mkdir(this.dir, { recursive: true });
     const all: Segment[] = [];
     const monthDirs = (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -63,7 +67,14 @@ export class SegmentSet {
       const segs = await Promise.all(
         files.filter((n) => /^\d{6}\.json$/.test(n)).map((n) => this.openSegment(month, Number(n.slice(0, 6)))),
       );
-      for (const s of segs) await s.db.read();
+      // the next file is read from disk while this one is parsed and visited
+      let next = segs[0]?.db.read();
+      for (let i = 0; i < segs.length; i++) {
+        const current = next;
+        next = segs[i + 1]?.db.read();
+        await current;
+        visit(segs[i]!.records);
+      }
       this.months.set(month, segs);
       this.knownDirs.add(month);
       all.push(...segs);
