@@ -92,7 +92,10 @@ const request = (action: string, id: string, subject: string, who: Who, by: Who,
   message: `Access request ${action}`,
   outcome,
   data: { accessRequestId: id, accessRequestSubject: subject, requesterId: who.id, requestedForId: who.id, requestedResourceId: SALESFORCE.id, requestedResourceType: 'APPLICATION' },
-  targets: [{ id: who.id, type: 'User', alternateId: who.login, displayName: who.name }],
+  targets: [
+    { id: who.id, type: 'User', alternateId: who.login, displayName: who.name },
+    { id: SALESFORCE.id, type: 'AppInstance', alternateId: SALESFORCE.name, displayName: SALESFORCE.name },
+  ],
 });
 
 /** the scenario, in the order things happen */
@@ -118,6 +121,7 @@ const SCENARIO: EventSpec[] = [
     actor: RITA,
     message: 'Security access review action',
     data: { securityAccessReviewId: 'sardemoReview000001', securityAccessReviewName: 'Security review for Frank Example', principalId: FRANK.id, resourceId: NETSUITE.id, resourceName: NETSUITE.name, resourceType: 'APPLICATION', decision: 'REVOKE' },
+    targets: [{ id: FRANK.id, type: 'User', alternateId: FRANK.login, displayName: FRANK.name }],
   },
   {
     type: 'system.org.rate_limit.warning',
