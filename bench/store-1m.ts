@@ -22,8 +22,9 @@ if (cmd === 'fill') {
   const count = Number(arg ?? 1_000_000);
   const chunk = 100_000;
   for (let done = 0; done < count; done += chunk) {
-    // generated in chunks so the generator's garbage does not pile up
-    const records = makeRecords(Math.min(chunk, count - done), 300, Date.now() - ((count - done) / count) * 300 * 86_400_000);
+    // generated in chunks so the generator's garbage does not pile up; 300 days in all, oldest first
+    const n = Math.min(chunk, count - done);
+    const records = makeRecords(n, (300 * n) / count, Date.now() - ((count - done - n) / count) * 300 * 86_400_000);
     for (let i = 0; i < records.length; i += 2000) await store.append(records.slice(i, i + 2000));
   }
   await store.close();
@@ -34,12 +35,14 @@ if (cmd === 'fill') {
   await store.open();
   const loadSeconds = (performance.now() - started) / 1000;
   gc?.();
-  const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  const { rss, heapUsed } = process.memoryUsage();
+  const rssMiB = rss / 2 ** 20;
+  const heapMiB = heapUsed / 2 ** 20;
   const events = store.stats().events;
   const before = store.stats().bytesWritten;
   const fresh = makeRecords(2000, 0.001);
   for (let i = 0; i < fresh.length; i += 20) await store.append(fresh.slice(i, i + 20));
   const perEvent = (store.stats().bytesWritten - before) / fresh.length;
   await store.close();
-  console.log(JSON.stringify({ events, loadSeconds: round(loadSeconds, 2), rssMiB: round(rssMiB, 0), bytesPerEvent: round(perEvent, 0) }));
+  console.log(JSON.stringify({ events, loadSeconds: round(loadSeconds, 2), rssMiB: round(rssMiB, 0), heapMiB: round(heapMiB, 0), bytesPerEvent: round(perEvent, 0) }));
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,13 +69,19 @@ describe('the bot process', () => {
     expect(again.out()).toContain('(20 events stored)');
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('stops cleanly on SIGTERM: the store is flushed into its month files and the log is empty', async () => {
     const dataDir = await makeDataDir();
     dirs.push(dataDir);
     const { child, url } = await startProcess(dataDir);
-    expect((await postHook(url, envelope([decideEvent({})]))).status).toBe(200);
+    const event = decideEvent({ published: '2026-11-20T10:00:00.000Z' });
+    expect((await postHook(url, envelope([event]))).status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
+    const logs = await readdir(path.join(dataDir, 'wal'));
+    const sizes = await Promise.all(logs.map(async (f) => (await stat(path.join(dataDir, 'wal', f))).size));
+    expect(sizes.every((n) => n === 0)).toBe(true);
+    const segment = await readFile(path.join(dataDir, 'events', '2026-11', '000001.json'), 'utf8');
+    expect(segment).toContain(event.uuid);
   });
 
   it('refuses to start with a bad variable, in one line naming it', async () => {
