@@ -41,7 +41,13 @@ export class Bot {
   private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: BotOptions) {
-    this.store = o.store ?? new LowdbEventStore({ dataDir: o.config.dataDir, retentionDays: o.config.retentionDays });
+    this.store =
+      o.store ??
+      new LowdbEventStore({
+        dataDir: o.config.dataDir,
+        retentionDays: o.config.retentionDays,
+        onBackgroundError: (err) => o.log.error({ err }, 'writing the event store files failed; events are safe in the log (DATA_DIR/wal) and the write is retried'),
+      });
     this.intake = new Intake(this.store, this.metrics, o.log);
     const dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log);
     const owners = new WorkflowsOwnerCheck(o.log);

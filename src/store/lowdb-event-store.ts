@@ -28,6 +28,8 @@ export interface LowdbEventStoreOptions {
   retentionDays: number;
   /** default 1000 ms */
   checkpointMs?: number;
+  /** told about failures of background checkpoints (the data stays safe in the log; the disk needs a look) */
+  onBackgroundError?: (err: unknown) => void;
 }
 
 /**
@@ -93,7 +95,7 @@ export class LowdbEventStore implements EventStore {
       throw e;
     }
     const every = this.options.checkpointMs ?? CHECKPOINT_MS;
-    this.checkpointTimer = setInterval(() => void this.checkpoint().catch(() => undefined), every).unref();
+    this.checkpointTimer = setInterval(() => void this.checkpoint().catch((e: unknown) => this.options.onBackgroundError?.(e)), every).unref();
   }
 
   append(records: readonly EventRecord[], json?: string): Promise<AppendResult> {
@@ -138,11 +140,13 @@ export class LowdbEventStore implements EventStore {
   /**
    * Brings the segment files up to date and deletes the log files they now cover. The current log is
    * swapped for a fresh one between two commits, so every record of the old logs is in memory (placed in
-   * a segment) before the flush starts. A failed flush keeps the logs for the next try.
+   * a segment) before the flush starts. A failed flush keeps the logs for the next try, and no new log
+   * file is started until a flush succeeds (a full disk must not also fill the folder with log files).
    */
   checkpoint(): Promise<void> {
     const run = this.maintenance.then(async () => {
-      if (this.walBytes > 0) {
+      // after a failed flush, retry it before starting yet another log file
+      if (this.walBytes > 0 && this.coveredLogs.length === 0) {
         await this.commits.exclusive(async () => {
           const old = this.wal!;
           this.wal = await WriteAheadLog.create(this.walDir, old.seq + 1, this.onWalWrite);
