@@ -10,6 +10,7 @@ import { NormalizePool } from './intake/normalize-pool.ts';
 import { WorkflowsOwnerCheck } from './intake/workflows-owner-check.ts';
 import { Metrics } from './metrics.ts';
 import { hookRoutes } from './okta/hook-route.ts';
+import { createPollers, type Pollers, type PollersStatus } from './pollers/index.ts';
 import type { EventStore } from './store/event-store.ts';
 import { LowdbEventStore } from './store/lowdb-event-store.ts';
 
@@ -39,6 +40,7 @@ export class Bot {
   /** the base URL once listening, e.g. http://127.0.0.1:3000 */
   url = '';
   private retentionTimer: NodeJS.Timeout | undefined;
+  private pollers: Pollers | undefined;
 
   constructor(private readonly o: BotOptions) {
     this.store =
@@ -83,6 +85,9 @@ export class Bot {
       server.once('error', reject);
       server.listen(this.o.config.port, this.o.config.host, () => resolve());
     });
+    // the ASA poller and the System Log backfill (when configured) feed the same intake as the hook
+    this.pollers = createPollers({ config: this.o.config, intake: this.intake, dataDir: this.o.config.dataDir, log: this.o.log, metrics: this.metrics });
+    await this.pollers.start();
     const { port } = server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;
     this.url = `http://${host}:${port}`;
@@ -98,6 +103,11 @@ export class Bot {
     return this.o.hookSecret;
   }
 
+  /** the pollers' last runs, checkpoints and next runs (for /oig stats) */
+  pollerStatus(): PollersStatus {
+    return this.pollers?.status() ?? {};
+  }
+
   /** resolves when every stored event has been routed and its cards handed to the sinks */
   idle(): Promise<void> {
     return this.intake.idle();
@@ -106,6 +116,8 @@ export class Bot {
   /** stops taking requests, lets running deliveries finish, flushes the store */
   async stop(): Promise<void> {
     clearInterval(this.retentionTimer);
+    // a poll in progress finishes first: it needs the store open to store its page
+    await this.pollers?.stop();
     const server = this.server;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

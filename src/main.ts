@@ -55,6 +55,8 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
     `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
     `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,
     `  data folder           ${config.dataDir} (${events} events stored)`,
+    `  ASA audit poller      ${config.asa ? `on: team ${config.asa.team} at ${config.asa.baseUrl}, "${config.asa.pollCron}"` : 'off (set ASA_TEAM, ASA_KEY_ID, ASA_KEY_SECRET)'}`,
+    `  System Log backfill   ${config.okta ? `on: ${config.okta.orgUrl}, every 5 minutes` : 'off (set OKTA_ORG_URL, OKTA_API_TOKEN)'}`,
     '',
   ].join('\n') + '\n';
 }

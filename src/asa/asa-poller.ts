@@ -1,0 +1,155 @@
+/**
+ * The ASA audit poller (SPEC §6): on the ASA_POLL_CRON schedule (and once at start) it runs the page loop
+ * of asa-catch-up.ts, which hands resolved events to the intake, the path every event takes (stored once,
+ * notable ones carded). Runs never overlap; each writes one execution log entry and one log line. A failed
+ * run leaves the checkpoint where the last stored page put it; the next run goes on from there.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { HttpClient } from '../http-client/http-client.ts';
+import type { Intake } from '../intake/intake.ts';
+import type { Metrics } from '../metrics.ts';
+import type { StateFile } from '../store/state-file.ts';
+import { catchUp } from './asa-catch-up.ts';
+import { AsaClient } from './asa-client.ts';
+import { ASA_RUNS_FILE, asaCheckpointFile, resetCheckpoint, type AsaCheckpoint } from './asa-checkpoint.ts';
+import { AsaTokenSource } from './asa-token.ts';
+import { ExecutionLog } from '../pollers/execution-log.ts';
+import { DEFAULT_NOTABLE_ASA_TYPES } from './notable-types.ts';
+import { lastSuccessGauge } from '../pollers/poll-metrics.ts';
+import { PollSchedule } from '../pollers/poll-schedule.ts';
+import { asaRunLine, type AsaRunEntry, type RunTrigger } from '../pollers/run-entry.ts';
+
+export interface AsaPollerOptions {
+  asa: NonNullable<Config['asa']>;
+  intake: Pick<Intake, 'receiveRecords'>;
+  dataDir: string;
+  log: Logger;
+  metrics: Metrics;
+  http: HttpClient;
+  /** default DEFAULT_NOTABLE_ASA_TYPES */
+  notableTypes?: readonly string[];
+  /** run once when started (default true): catch up after downtime without waiting for the first tick */
+  runAtStart?: boolean;
+  now?: () => number;
+}
+
+export interface AsaPollerStatus {
+  running: boolean;
+  checkpoint: AsaCheckpoint;
+  lastRun?: AsaRunEntry;
+  recentRuns: readonly AsaRunEntry[];
+  /** cron ticks that started a run, and ticks skipped because the previous run was still going */
+  scheduledRuns: number;
+  skippedTicks: number;
+  nextRun?: string;
+  tokenExchanges: number;
+}
+
+export class AsaPoller {
+  private readonly checkpoint: StateFile<AsaCheckpoint>;
+  private readonly runs: ExecutionLog<AsaRunEntry>;
+  private readonly tokens: AsaTokenSource;
+  private readonly client: AsaClient;
+  private readonly schedule: PollSchedule;
+  private readonly notable: ReadonlySet<string>;
+  private readonly now: () => number;
+  private opened: Promise<void> | undefined;
+  private current: Promise<AsaRunEntry> | undefined;
+
+  constructor(private readonly o: AsaPollerOptions) {
+    this.now = o.now ?? Date.now;
+    this.checkpoint = asaCheckpointFile(o.dataDir);
+    this.runs = new ExecutionLog<AsaRunEntry>(o.dataDir, ASA_RUNS_FILE);
+    const creds = { baseUrl: o.asa.baseUrl, team: o.asa.team, keyId: o.asa.keyId, keySecret: o.asa.keySecret };
+    this.tokens = new AsaTokenSource(o.http, creds, this.now);
+    this.client = new AsaClient(o.http, this.tokens, creds);
+    this.schedule = new PollSchedule('asa', o.asa.pollCron, () => this.runOnce('cron'), o.log);
+    this.notable = new Set(o.notableTypes ?? DEFAULT_NOTABLE_ASA_TYPES);
+  }
+
+  /** reads the checkpoint and the execution log (start and runOnce call it) */
+  open(): Promise<void> {
+    this.opened ??= (async () => {
+      await this.checkpoint.open();
+      await this.runs.open();
+      const cp = this.checkpoint.data;
+      if (cp.team !== undefined && (cp.team !== this.o.asa.team || cp.baseUrl !== this.o.asa.baseUrl)) {
+        this.o.log.warn({ was: { team: cp.team, baseUrl: cp.baseUrl }, now: { team: this.o.asa.team, baseUrl: this.o.asa.baseUrl } }, 'ASA team or host changed: capture starts over from the oldest event');
+        await this.checkpoint.update(resetCheckpoint);
+      }
+    })().catch((err: unknown) => {
+      this.opened = undefined; // try again next run (a full disk, a permission fixed meanwhile)
+      throw err;
+    });
+    return this.opened;
+  }
+
+  async start(): Promise<void> {
+    await this.open();
+    this.schedule.start();
+    if (this.o.runAtStart !== false) void this.runOnce('start');
+  }
+
+  /** stops the schedule and waits for a run in progress */
+  async stop(): Promise<void> {
+    await this.schedule.stop();
+    await this.current;
+  }
+
+  /** one run now; joins the run in progress instead of starting a second one. Never rejects. */
+  runOnce(trigger: RunTrigger = 'manual'): Promise<AsaRunEntry> {
+    this.current ??= this.run(trigger).finally(() => {
+      this.current = undefined;
+    });
+    return this.current;
+  }
+
+  /** capture starts over from the oldest event ASA keeps; stored events are not stored again */
+  async reset(): Promise<void> {
+    await this.open();
+    await this.current;
+    await this.checkpoint.update(resetCheckpoint);
+  }
+
+  status(): AsaPollerStatus {
+    const next = this.schedule.nextRun();
+    const last = this.runs.last;
+    return {
+      running: this.current !== undefined,
+      checkpoint: { ...this.checkpoint.data },
+      ...(last ? { lastRun: last } : {}),
+      recentRuns: this.runs.recent(10),
+      scheduledRuns: this.schedule.scheduledRuns,
+      skippedTicks: this.schedule.skippedTicks,
+      ...(next ? { nextRun: next.toISOString() } : {}),
+      tokenExchanges: this.tokens.exchanges,
+    };
+  }
+
+  private async run(trigger: RunTrigger): Promise<AsaRunEntry> {
+    const started = this.now();
+    const entry: AsaRunEntry = { poller: 'asa', trigger, startedAt: new Date(started).toISOString(), durationMs: 0, pages: 0, read: 0, stored: 0, duplicates: 0, caughtUp: false };
+    try {
+      await this.open();
+      const { asa } = this.o;
+      const deps = { client: this.client, intake: this.o.intake, checkpoint: this.checkpoint, notable: this.notable, log: this.o.log, now: this.now };
+      await catchUp({ ...deps, pageSize: asa.pageSize, team: asa.team, baseUrl: asa.baseUrl }, entry);
+    } catch (err) {
+      entry.error = err instanceof Error ? err.message : String(err);
+    }
+    entry.durationMs = this.now() - started;
+    const offset = this.checkpoint.data.offset;
+    if (offset !== undefined) entry.offset = offset;
+    try {
+      await this.runs.append(entry);
+    } catch (err) {
+      this.o.log.error({ err }, 'could not write the ASA execution log');
+    }
+    this.o.metrics.pollRuns.inc({ poller: 'asa', result: entry.error ? 'error' : 'ok' });
+    if (!entry.error) lastSuccessGauge(this.o.metrics).set({ poller: 'asa' }, Math.round(this.now() / 1000));
+    if (entry.error) this.o.log.warn({ run: entry }, asaRunLine(entry));
+    else this.o.log.info({ run: entry }, asaRunLine(entry));
+    return entry;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The System Log backfill (SPEC §3): Okta delivers an event hook at least once but retries it only once,
+ * never replays, stops at the org's daily hook limit, and cannot deliver while the bot is down. So at
+ * start and every few minutes the governance event types are read back from `GET /api/v1/logs` and fed to
+ * the intake like a hook delivery: a lost event is stored and carded, one that came both ways is stored
+ * and posted once (dedup on the Okta `uuid`).
+ *
+ * `since` is the mark minus an overlap window. The mark is the newest point the backfill has covered:
+ * the newest `published` it stored, or Okta's clock (Date header) when the last complete run began,
+ * whichever is later. Using the run time too keeps a quiet org from re-reading the same old events every
+ * few minutes. The mark moves only after a run has stored every page of every query.
+ */
+import type { Logger } from 'pino';
+import type { HttpClient } from '../http-client/http-client.ts';
+import type { Intake } from '../intake/intake.ts';
+import type { Metrics } from '../metrics.ts';
+import { ExecutionLog } from '../pollers/execution-log.ts';
+import { lastSuccessGauge } from '../pollers/poll-metrics.ts';
+import { PollSchedule } from '../pollers/poll-schedule.ts';
+import type { RunTrigger } from '../pollers/run-entry.ts';
+import { StateFile } from '../store/state-file.ts';
+import { GOVERNANCE_EVENT_TYPES } from './event-types.ts';
+import { SYSTEM_LOG_MAX_LIMIT, SystemLogClient } from './system-log-client.ts';
+import { MAX_FILTER_LENGTH, eventTypeFilters } from './system-log-filter.ts';
+import { backfillRunLine, type BackfillRunEntry } from './system-log-run.ts';
+
+const MINUTE = 60_000;
+/** Okta refuses `since` more than 180 days back ("The since parameter is over 180 days prior") */
+const MAX_LOOKBACK_MS = 179 * 24 * 60 * MINUTE;
+/** a loop guard only: a real run ends at the first empty page */
+const MAX_PAGES_PER_QUERY = 10_000;
+
+export interface SystemLogBackfillOptions {
+  okta: { orgUrl: string; apiToken: string };
+  intake: Pick<Intake, 'receiveEvents'>;
+  dataDir: string;
+  log: Logger;
+  metrics: Metrics;
+  http: HttpClient;
+  /** default every 5 minutes */
+  cron?: string;
+  /** read back this far before the mark (default 10 minutes): events Okta persisted late */
+  overlapMs?: number;
+  /** first run, no mark yet: how far back (default 24 hours) */
+  firstLookbackMs?: number;
+  /** events per page, 1..1000 (default 1000) */
+  limit?: number;
+  maxFilterLength?: number;
+  eventTypes?: readonly string[];
+  runAtStart?: boolean;
+  now?: () => number;
+}
+
+interface BackfillState {
+  /** ISO time the backfill has covered up to */
+  mark?: string;
+  lastRunAt?: string;
+}
+
+export interface BackfillStatus {
+  running: boolean;
+  mark?: string;
+  lastRun?: BackfillRunEntry;
+  recentRuns: readonly BackfillRunEntry[];
+  /** cron ticks that started a run, and ticks skipped because the previous run was still going */
+  scheduledRuns: number;
+  skippedTicks: number;
+  nextRun?: string;
+}
+
+export class SystemLogBackfill {
+  private readonly state: StateFile<BackfillState>;
+  private readonly runs: ExecutionLog<BackfillRunEntry>;
+  private readonly client: SystemLogClient;
+  private readonly schedule: PollSchedule;
+  private readonly filters: string[];
+  private readonly now: () => number;
+  private opened: Promise<void> | undefined;
+  private current: Promise<BackfillRunEntry> | undefined;
+
+  constructor(private readonly o: SystemLogBackfillOptions) {
+    this.now = o.now ?? Date.now;
+    this.state = new StateFile<BackfillState>(o.dataDir, 'system-log-backfill', {});
+    this.runs = new ExecutionLog<BackfillRunEntry>(o.dataDir, 'system-log-runs');
+    this.client = new SystemLogClient(o.http, o.okta);
+    this.schedule = new PollSchedule('system_log', o.cron ?? '*/5 * * * *', () => this.runOnce('cron'), o.log);
+    this.filters = eventTypeFilters(o.eventTypes ?? GOVERNANCE_EVENT_TYPES, o.maxFilterLength ?? MAX_FILTER_LENGTH);
+  }
+
+  open(): Promise<void> {
+    this.opened ??= Promise.all([this.state.open(), this.runs.open()]).then(
+      () => undefined,
+      (err: unknown) => {
+        this.opened = undefined; // try again next run
+        throw err;
+      },
+    );
+    return this.opened;
+  }
+
+  async start(): Promise<void> {
+    await this.open();
+    this.schedule.start();
+    if (this.o.runAtStart !== false) void this.runOnce('start');
+  }
+
+  async stop(): Promise<void> {
+    await this.schedule.stop();
+    await this.current;
+  }
+
+  /** one run now (joins the one in progress); never rejects */
+  runOnce(trigger: RunTrigger = 'manual'): Promise<BackfillRunEntry> {
+    this.current ??= this.run(trigger).finally(() => {
+      this.current = undefined;
+    });
+    return this.current;
+  }
+
+  status(): BackfillStatus {
+    const next = this.schedule.nextRun();
+    const last = this.runs.last;
+    return {
+      running: this.current !== undefined,
+      ...(this.state.data.mark ? { mark: this.state.data.mark } : {}),
+      ...(last ? { lastRun: last } : {}),
+      recentRuns: this.runs.recent(10),
+      scheduledRuns: this.schedule.scheduledRuns,
+      skippedTicks: this.schedule.skippedTicks,
+      ...(next ? { nextRun: next.toISOString() } : {}),
+    };
+  }
+
+  private async run(trigger: RunTrigger): Promise<BackfillRunEntry> {
+    const started = this.now();
+    const entry: BackfillRunEntry = { poller: 'system_log', trigger, startedAt: new Date(started).toISOString(), durationMs: 0, since: '', queries: 0, pages: 0, read: 0, stored: 0, duplicates: 0 };
+    try {
+      await this.open();
+      await this.backfill(entry, started);
+    } catch (err) {
+      entry.error = err instanceof Error ? err.message : String(err);
+    }
+    entry.durationMs = this.now() - started;
+    try {
+      await this.runs.append(entry);
+    } catch (err) {
+      this.o.log.error({ err }, 'could not write the System Log backfill execution log');
+    }
+    this.o.metrics.pollRuns.inc({ poller: 'system_log', result: entry.error ? 'error' : 'ok' });
+    if (!entry.error) lastSuccessGauge(this.o.metrics).set({ poller: 'system_log' }, Math.round(this.now() / 1000));
+    if (entry.error) this.o.log.warn({ run: entry }, backfillRunLine(entry));
+    else this.o.log.info({ run: entry }, backfillRunLine(entry));
+    return entry;
+  }
+
+  private async backfill(entry: BackfillRunEntry, started: number): Promise<void> {
+    const since = this.since(started);
+    entry.since = since.toISOString();
+    const limit = Math.min(SYSTEM_LOG_MAX_LIMIT, Math.max(1, this.o.limit ?? SYSTEM_LOG_MAX_LIMIT));
+    let covered = this.state.data.mark ? Date.parse(this.state.data.mark) : 0;
+    let runBegan: number | undefined;
+    for (const filter of this.filters) {
+      entry.queries++;
+      let url = this.client.firstPageUrl(since, filter, limit);
+      for (let pages = 0; ; pages++) {
+        if (pages >= MAX_PAGES_PER_QUERY) throw new Error(`Okta System Log: still not at the end after ${pages} pages; the next run goes on`);
+        const page = await this.client.page(url);
+        runBegan ??= page.serverTime ?? started;
+        entry.pages++;
+        entry.read += page.events.length;
+        if (page.events.length === 0) break;
+        const result = await this.o.intake.receiveEvents(page.events, 'system_log');
+        entry.stored += result.stored.length;
+        entry.duplicates += result.duplicates;
+        covered = Math.max(covered, newestPublished(page.events));
+        if (page.next === undefined || page.next === url) break;
+        url = page.next;
+      }
+    }
+    const mark = new Date(Math.max(covered, runBegan ?? started)).toISOString();
+    await this.state.update((d) => {
+      d.mark = mark;
+      d.lastRunAt = new Date(this.now()).toISOString();
+    });
+  }
+
+  private since(now: number): Date {
+    const mark = this.state.data.mark ? Date.parse(this.state.data.mark) : NaN;
+    const from = Number.isNaN(mark) ? now - (this.o.firstLookbackMs ?? 24 * 60 * MINUTE) : mark - (this.o.overlapMs ?? 10 * MINUTE);
+    return new Date(Math.max(from, now - MAX_LOOKBACK_MS));
+  }
+}
+
+function newestPublished(events: readonly unknown[]): number {
+  let newest = 0;
+  for (const e of events) {
+    const p = typeof e === 'object' && e !== null ? (e as { published?: unknown }).published : undefined;
+    const t = typeof p === 'string' ? Date.parse(p) : NaN;
+    if (!Number.isNaN(t) && t > newest) newest = t;
+  }
+  return newest;
+}
