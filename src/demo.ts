@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEMO_ASA, startDemoAsa } from './demo/demo-asa-server.ts';
 import { sampleEvents } from './demo/sample-events.ts';
 import { main } from './main.ts';
 import { envelopeOf } from './tools/replay-payload.ts';
@@ -13,7 +14,17 @@ import { envelopeOf } from './tools/replay-payload.ts';
  */
 async function demo(): Promise<void> {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'oig-chatops-demo-'));
-  const bot = await main({ ...process.env, DATA_DIR: dataDir, PORT: process.env.PORT ?? '0' });
+  // ASA audits come from a built-in fake server, read by the bot's real ASA poller
+  const asa = await startDemoAsa();
+  const bot = await main({
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: process.env.PORT ?? '0',
+    ASA_TEAM: DEMO_ASA.team,
+    ASA_KEY_ID: DEMO_ASA.keyId,
+    ASA_KEY_SECRET: DEMO_ASA.keySecret,
+    ASA_BASE_URL: asa.baseUrl,
+  });
   const url = `${bot.url}/okta/hooks`;
   const events = sampleEvents();
   // one delivery per event, as Okta sends them while a campaign runs
@@ -25,13 +36,17 @@ async function demo(): Promise<void> {
     });
     if (!res.ok) throw new Error(`the demo delivery was refused: ${res.status} ${await res.text()}`);
   }
+  // the poller's first run starts with the bot; wait for it, then for the cards
+  while (!bot.pollerStatus().asa?.lastRun) await new Promise((r) => setTimeout(r, 50));
   await bot.idle();
+  const asaRun = bot.pollerStatus().asa?.lastRun;
   process.stdout.write(
-    `\ndemo: replayed ${events.length} sample Okta events (data in ${dataDir}).\n` +
+    `\ndemo: replayed ${events.length} sample Okta events and read ${asaRun?.read ?? 0} ASA audit events from the built-in fake (data in ${dataDir}).\n` +
       (process.argv.includes('--exit') ? '' : `The bot keeps running at ${bot.url}; press Ctrl-C to stop.\n`),
   );
   if (process.argv.includes('--exit')) {
     await bot.stop();
+    await asa.close();
     process.exit(0);
   }
 }

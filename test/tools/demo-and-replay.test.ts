@@ -32,7 +32,7 @@ function tsx(script: string, args: string[], env: Record<string, string> = {}) {
 }
 
 describe('npm run demo', () => {
-  it('shows every card kind of the bundled scenario, through the real hook route', async () => {
+  it('shows every card kind of the bundled scenario, through the real hook route and the real ASA poller', async () => {
     const { code, stdout } = await tsx('src/demo.ts', ['--exit'], { DATA_DIR: await tempDir() });
     expect(code).toBe(0);
     for (const title of [
@@ -45,7 +45,8 @@ describe('npm run demo', () => {
       'State:         Rejected',
       'Access review action: Security review for Frank Example',
       'Okta rate limit warning',
-      'demo: replayed 18 sample Okta events',
+      'erin (status ACTIVE) logged in to db-01 (project finance)',
+      'demo: replayed 18 sample Okta events and read 5 ASA audit events from the built-in fake',
     ]) {
       expect(stdout).toContain(title);
     }
