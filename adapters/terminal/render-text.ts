@@ -20,6 +20,16 @@ function noteLines(card: Card): string[] {
   return lines.length > 0 ? ['', ...lines.map((l) => `${INDENT}${l}`)] : [];
 }
 
+/** A digest's lists: a heading, one line per item, and how many more there are. */
+function sectionLines(card: Card): string[] {
+  return (card.sections ?? []).flatMap((s) => [
+    '',
+    `${INDENT}${cleanLine(s.title)}:`,
+    ...s.lines.map((l) => `${INDENT}  • ${cleanLine(l)}`),
+    ...(s.more ? [`${INDENT}  … and ${s.more} more`] : []),
+  ]);
+}
+
 function actionLines(card: Card): string[] {
   const actions = card.actions ?? [];
   if (actions.length === 0) return [];
@@ -36,7 +46,7 @@ function actionLines(card: Card): string[] {
 function placementLines(card: Card): string[] {
   const lines: string[] = [];
   if (card.threadKey) lines.push(`${INDENT}↳ reply in thread ${cleanLine(card.threadKey)}`);
-  if (card.key) lines.push(`${INDENT}(updates ${cleanLine(card.key)})`);
+  if (card.key) lines.push(`${INDENT}(updates ${cleanLine(card.key)}${card.updateOnly ? ' if it was posted' : ''})`);
   return lines;
 }
 
@@ -46,6 +56,7 @@ export function renderCardText(card: Card): string {
     ...placementLines(card),
     ...factLines(card),
     ...noteLines(card),
+    ...sectionLines(card),
     ...actionLines(card),
   ].join('\n');
 }

@@ -14,7 +14,9 @@ export type CardKind =
   | 'access_request'
   | 'access_review'
   | 'system_alert'
-  | 'asa';
+  | 'asa'
+  /** many certification cards of one campaign at once, collected into one message (src/delivery/digest.ts) */
+  | 'digest';
 
 /** How loud a card is: colours in Slack/Teams, a marker in the terminal. */
 export type Severity = 'info' | 'success' | 'warning' | 'danger';
@@ -36,6 +38,14 @@ export interface CardAction {
   style?: 'primary' | 'danger';
 }
 
+/** A titled list of lines (the items a digest names); every line is untrusted text. */
+export interface CardSection {
+  title: string;
+  lines: string[];
+  /** how many further lines exist but are not shown (the card says "… and N more") */
+  more?: number;
+}
+
 export interface Card {
   kind: CardKind;
   family: RouteFamily;
@@ -52,6 +62,13 @@ export interface Card {
   key?: string;
   /** when set, the card is posted as a reply in the thread of the message with this key */
   threadKey?: string;
+  /**
+   * Only refresh the message with `key` if one was posted; never post a new message for it. A digest uses it
+   * for the status line of decision cards posted before the burst: worth an edit, not a new message.
+   */
+  updateOnly?: boolean;
+  /** grouped lists (a digest's revoked and skipped items), rendered after the notes */
+  sections?: CardSection[];
   /** the stored events this card was built from (Okta uuids), for tracing */
   eventIds: string[];
   /** when the newest of those events happened, ISO 8601 */

@@ -7,4 +7,10 @@ import type { Card } from '../cards/card.ts';
 export interface CardSink {
   readonly name: string;
   deliver(cards: readonly Card[]): void | Promise<void>;
+  /**
+   * True when the sink counts `oig_cards_posted_total` / `oig_cards_failed_total` itself, once the chat API
+   * accepted (or finally refused) a card. A queueing sink (Slack) sets it: handing a card to its outbox is
+   * not posting it. Otherwise the dispatcher counts a card as posted when `deliver` resolves.
+   */
+  readonly countsDeliveries?: boolean;
 }

@@ -1,0 +1,26 @@
+/**
+ * Bolt listeners: translators only (STYLE practice 1). They take Slack's payload, call a pure function or
+ * the core, and hand the result back to Bolt; no rule about Okta, cards or permissions lives here.
+ */
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { answerOigCommand } from '../commands/oig-command.ts';
+
+export function registerListeners(app: App, log: Logger): void {
+  // Slack waits 3 s for the answer to a slash command; help is computed in microseconds, so the answer is
+  // the ack itself (an HTTP 200 with the ephemeral message), no response_url round trip needed.
+  app.command('/oig', async ({ command, ack }) => {
+    await ack(answerOigCommand(command.text));
+  });
+
+  // The manual-remediation buttons (SPEC §5) get their handlers in the follow-up issue. Until then a click
+  // is acknowledged so Slack does not show the clicker an error, and logged.
+  app.action(/^oig_manual_/, async ({ ack, action }) => {
+    await ack();
+    log.info({ action: 'action_id' in action ? action.action_id : undefined }, 'a manual-remediation button was pressed; its handler is not installed yet');
+  });
+
+  app.error(async (error) => {
+    log.error({ err: error, code: error.code }, 'a Slack listener failed');
+  });
+}

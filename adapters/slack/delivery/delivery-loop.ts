@@ -1,0 +1,233 @@
+/**
+ * Drains the outbox into Slack, one lane per channel, each paced (SPEC §5/§8: Slack allows about one
+ * message per second per channel, so a lane makes at most one call per `intervalMs`, 1050 ms by default:
+ * a margin for timer jitter so Slack never sees two in one second). Lanes are independent: a 429, an
+ * outage backoff or a blocked channel holds one lane, never the others.
+ *
+ *   429 + Retry-After    the lane waits that long, then sends the same item again (never dropped)
+ *   unreachable / 5xx    exponential backoff from `backoffBaseMs` to `backoffMaxMs`, forever (never dropped)
+ *   channel refused      logged once with the fix; the lane is parked and probed again after `parkMs`
+ *   token refused        logged once; every lane is parked and probed again after `parkMs`
+ *   card refused         sent once more as plain text; refused again, it is dropped and shown as a problem
+ */
+import type { Logger } from 'pino';
+import type { Metrics } from '../../../src/metrics.ts';
+import type { SlackMetrics } from '../slack-metrics.ts';
+import type { DeliveryProblems } from './delivery-problems.ts';
+import type { MessageRefs } from './message-refs.ts';
+import type { Outbox, OutboxItem } from './outbox.ts';
+import type { SlackApi } from './slack-api.ts';
+import { sendItem, type SendOutcome } from './send-item.ts';
+
+export interface PacingOptions {
+  intervalMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  parkMs: number;
+  /** tries for a refusal code we do not know before the card is dropped */
+  unknownAttempts: number;
+}
+
+export const PACING_DEFAULTS: PacingOptions = {
+  intervalMs: 1050,
+  backoffBaseMs: 2000,
+  backoffMaxMs: 300_000,
+  parkMs: 600_000,
+  unknownAttempts: 5,
+};
+
+export interface LaneStatus {
+  channel: string;
+  waiting: number;
+  /** ISO time before which the lane will not call Slack (pacing, Retry-After, backoff or parking) */
+  readyAt?: string;
+}
+
+interface Lane {
+  channel: string;
+  nextAt: number;
+  parkedUntil: number;
+  failures: number;
+  running?: Promise<void>;
+}
+
+export interface LoopDeps {
+  outbox: Outbox;
+  refs: MessageRefs;
+  api: SlackApi;
+  problems: DeliveryProblems;
+  metrics: Metrics;
+  slackMetrics: SlackMetrics;
+  log: Logger;
+}
+
+export class DeliveryLoop {
+  private readonly o: PacingOptions;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly sleepers = new Set<() => void>();
+  private readonly unknownTries = new Map<number, number>();
+  private tokenBlockedUntil = 0;
+  private state: 'idle' | 'running' | 'stopped' = 'idle';
+  lastDeliveredAt: string | undefined;
+
+  constructor(
+    private readonly d: LoopDeps,
+    options: Partial<PacingOptions> = {},
+  ) {
+    this.o = { ...PACING_DEFAULTS, ...options };
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'running';
+    this.wake();
+  }
+
+  /** starts a lane for every channel with waiting cards (called after cards were queued) */
+  wake(): void {
+    this.gauges();
+    if (this.state !== 'running') return;
+    for (const channel of this.d.outbox.channels()) {
+      let lane = this.lanes.get(channel);
+      if (!lane) this.lanes.set(channel, (lane = { channel, nextAt: 0, parkedUntil: 0, failures: 0 }));
+      if (!lane.running) this.launch(lane);
+    }
+  }
+
+  /** stops calling Slack; an in-flight call finishes (bounded by the client's timeout); the outbox keeps the rest */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    for (const wakeUp of this.sleepers) wakeUp();
+    await Promise.all([...this.lanes.values()].map((l) => l.running));
+  }
+
+  /** the token was refused (auth.test at start): hold every lane for `parkMs` instead of trying each card */
+  holdForToken(): void {
+    this.tokenBlockedUntil = Date.now() + this.o.parkMs;
+  }
+
+  lanesStatus(): LaneStatus[] {
+    return [...this.lanes.values()].map((l) => {
+      const ready = Math.max(l.nextAt, l.parkedUntil, this.tokenBlockedUntil);
+      return { channel: l.channel, waiting: this.d.outbox.countFor(l.channel), ...(ready > Date.now() ? { readyAt: new Date(ready).toISOString() } : {}) };
+    });
+  }
+
+  private launch(lane: Lane): void {
+    lane.running = this.run(lane)
+      .catch((err: unknown) => this.d.log.error({ err, channel: lane.channel }, 'a Slack delivery lane failed'))
+      .finally(() => {
+        lane.running = undefined;
+        // a card queued while the lane was winding down must not wait for the next wake()
+        if (this.state === 'running' && this.d.outbox.next(lane.channel)) this.launch(lane);
+      });
+  }
+
+  private async run(lane: Lane): Promise<void> {
+    while (this.state === 'running') {
+      const item = this.d.outbox.next(lane.channel);
+      if (!item) return;
+      const wait = Math.max(lane.nextAt, lane.parkedUntil, this.tokenBlockedUntil) - Date.now();
+      if (wait > 0) {
+        await this.sleep(wait);
+        continue;
+      }
+      await this.attempt(lane, item);
+    }
+  }
+
+  private async attempt(lane: Lane, queued: OutboxItem): Promise<void> {
+    const item = await this.d.outbox.collapse(queued);
+    const { id, version } = item;
+    this.d.outbox.setInFlight(id, true);
+    let outcome: SendOutcome;
+    try {
+      outcome = await sendItem(item, { api: this.d.api, refs: this.d.refs, now: Date.now });
+    } catch (err) {
+      // e.g. the reference file could not be written: treat like an outage, the item stays
+      this.d.log.error({ err, channel: lane.channel }, 'could not complete a Slack delivery');
+      outcome = { status: 'failed', method: 'chat.postMessage', failure: { kind: 'transient', code: 'local_error' } };
+    } finally {
+      this.d.outbox.setInFlight(id, false);
+    }
+    // pacing counts calls: an edit-only card whose message was never posted made none
+    if (outcome.status !== 'skipped') lane.nextAt = Date.now() + this.o.intervalMs;
+    if (outcome.status === 'failed') {
+      await this.onFailure(lane, item, outcome);
+    } else {
+      if (outcome.status === 'delivered') {
+        this.d.slackMetrics.calls.inc({ method: outcome.method, result: 'ok' });
+        this.d.metrics.cardsPosted.inc({ sink: 'slack' });
+        this.d.problems.resolve(lane.channel);
+        this.lastDeliveredAt = new Date().toISOString();
+      }
+      lane.failures = 0;
+      this.unknownTries.delete(id);
+      await this.d.outbox.remove(id, version);
+    }
+    this.gauges();
+  }
+
+  private async onFailure(lane: Lane, item: OutboxItem, outcome: Extract<SendOutcome, { status: 'failed' }>): Promise<void> {
+    const f = outcome.failure;
+    const now = Date.now();
+    this.d.slackMetrics.calls.inc({ method: outcome.method, result: f.kind === 'rate_limited' ? 'rate_limited' : f.code });
+    switch (f.kind) {
+      case 'rate_limited':
+        this.d.slackMetrics.rateLimited.inc({ channel: lane.channel });
+        lane.nextAt = now + Math.max(f.retryAfterMs, this.o.intervalMs);
+        return;
+      case 'transient':
+        lane.failures += 1;
+        if (lane.failures === 1) this.d.log.warn({ channel: lane.channel, code: f.code }, 'Slack is not reachable; cards wait in the outbox and are retried');
+        lane.nextAt = now + this.backoff(lane.failures);
+        return;
+      case 'token':
+        this.d.problems.block('token', f.code);
+        this.tokenBlockedUntil = now + this.o.parkMs;
+        return;
+      case 'channel':
+        this.d.problems.block('channel', f.code, lane.channel);
+        lane.parkedUntil = now + this.o.parkMs;
+        return;
+      case 'rejected':
+        if (!item.plain) await this.d.outbox.markPlain(item.id);
+        else await this.drop(lane, item, f.code);
+        return;
+      default: {
+        const tries = (this.unknownTries.get(item.id) ?? 0) + 1;
+        this.unknownTries.set(item.id, tries);
+        if (tries >= this.o.unknownAttempts) await this.drop(lane, item, f.code);
+        else lane.nextAt = now + this.backoff(tries);
+      }
+    }
+  }
+
+  private async drop(lane: Lane, item: OutboxItem, code: string): Promise<void> {
+    this.unknownTries.delete(item.id);
+    await this.d.outbox.remove(item.id, item.version, true);
+    this.d.metrics.cardsFailed.inc({ sink: 'slack' });
+    this.d.problems.refuse(code, lane.channel, item.card.title);
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.min(failures - 1, 20));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private gauges(): void {
+    this.d.metrics.queueDepth.set(this.d.outbox.size);
+    this.d.slackMetrics.outbox.set(this.d.outbox.size);
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Slack, wired (issue 3). The composition root calls `createSlack` when `config.slack` is set:
+ *
+ *   - Bolt joins the bot's one server at POST /slack/events (HTTP) or connects over Socket Mode;
+ *   - `sink` is the CardSink the dispatcher hands cards to: they are queued durably in the outbox;
+ *   - `start()` checks the token (auth.test) and starts the paced delivery loop;
+ *   - `status()` is what `/oig stats` will show: outbox, lanes, and the problems that need a person.
+ *
+ * State lives in DATA_DIR/state/: slack-outbox.json (cards not yet accepted by Slack) and
+ * slack-messages.json (which message each card key is, for threads and edits).
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../../src/config/config.ts';
+import type { CardSink } from '../../src/delivery/card-sink.ts';
+import type { HttpRouter } from '../../src/http/http-server.ts';
+import type { Metrics } from '../../src/metrics.ts';
+import type { EventStore } from '../../src/store/event-store.ts';
+import { boltLogger } from './bolt/bolt-logger.ts';
+import { createBoltApp } from './bolt/bolt-app.ts';
+import { guardSlackRequests } from './bolt/request-guard.ts';
+import { DeliveryLoop, type LaneStatus, type PacingOptions } from './delivery/delivery-loop.ts';
+import { DeliveryProblems, type DeliveryProblem } from './delivery/delivery-problems.ts';
+import { MessageRefs } from './delivery/message-refs.ts';
+import { Outbox } from './delivery/outbox.ts';
+import { deliveryClient, SlackApi, type Identity } from './delivery/slack-api.ts';
+import { SlackSink } from './delivery/slack-sink.ts';
+import { SlackMetrics } from './slack-metrics.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface SlackDeps {
+  config: Config;
+  router: HttpRouter;
+  dataDir: string;
+  log: Logger;
+  metrics: Metrics;
+  /** not needed for delivery; the command issue answers /oig queries from it */
+  store?: EventStore;
+}
+
+/** knobs for tests and the benchmark; production uses the defaults */
+export interface SlackTuning {
+  pacing?: Partial<PacingOptions>;
+  /** Web API call timeout, ms (default 10 s) */
+  timeoutMs?: number;
+  /** clock for the request guard */
+  now?: () => number;
+}
+
+export interface SlackStatus {
+  mode: 'http' | 'socket';
+  /** who the token belongs to, once auth.test answered */
+  identity?: Identity;
+  /** cards waiting for Slack */
+  outbox: number;
+  lanes: LaneStatus[];
+  lastDeliveredAt?: string;
+  /** what needs a person: blocked channels, a refused token, dropped cards (newest first) */
+  problems: DeliveryProblem[];
+}
+
+export interface SlackAdapter {
+  sink: CardSink;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): SlackStatus;
+  deliveryErrors(): DeliveryProblem[];
+}
+
+export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Promise<SlackAdapter> {
+  const slack = deps.config.slack;
+  if (!slack) throw new Error('createSlack needs Slack configured (SLACK_BOT_TOKEN)');
+  const log = deps.log.child({ component: 'slack' });
+  const logger = boltLogger(log);
+  const [outbox, refs] = await Promise.all([Outbox.open(deps.dataDir), MessageRefs.open(deps.dataDir)]);
+  const slackMetrics = new SlackMetrics(deps.metrics.registry);
+  const problems = new DeliveryProblems(log, slackMetrics);
+  const api = new SlackApi(deliveryClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger, ...(tuning.timeoutMs ? { timeoutMs: tuning.timeoutMs } : {}) }));
+  const loop = new DeliveryLoop({ outbox, refs, api, problems, metrics: deps.metrics, slackMetrics, log }, tuning.pacing);
+  const sink = new SlackSink(outbox, refs, slack.channels, loop, deps.metrics, log);
+
+  let identity: Identity | undefined;
+  let checking: Promise<void> | undefined;
+  const checkToken = (): Promise<void> =>
+    (checking ??= api.authTest().then((auth) => {
+      checking = undefined;
+      if (auth.ok) {
+        identity = auth.identity;
+        log.info({ team: identity.team, bot: identity.botUserId }, 'Slack token accepted');
+      } else if (auth.failure.kind === 'token') {
+        problems.block('token', auth.failure.code);
+        loop.holdForToken();
+      } else {
+        log.warn({ code: auth.failure.kind === 'rate_limited' ? 'rate_limited' : auth.failure.code }, 'could not check the Slack token now; cards stay queued until Slack answers');
+      }
+    }));
+
+  const bolt = createBoltApp({ slack, log, logger, identity: () => identity, refreshIdentity: () => void checkToken() });
+  if (bolt.mode === 'http') {
+    deps.router.add('POST', '/slack/events', guardSlackRequests(bolt.listener, { log, ...(tuning.now ? { now: tuning.now } : {}) }));
+  }
+  // the outbox may hold cards from before a restart: the gauges say so at once
+  deps.metrics.queueDepth.set(outbox.size);
+  slackMetrics.outbox.set(outbox.size);
+
+  const prune = async (): Promise<void> => {
+    const pruned = await refs.prune();
+    if (pruned > 0) log.info({ pruned }, 'forgot Slack message references older than 90 days');
+  };
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  return {
+    sink,
+    async start() {
+      await prune();
+      // a bot runs for months: keep the reference file bounded while it does
+      pruneTimer = setInterval(() => void prune().catch((err: unknown) => log.warn({ err }, 'could not prune Slack message references')), DAY_MS).unref();
+      await checkToken();
+      if (outbox.size > 0) log.info({ cards: outbox.size }, 'delivering cards queued before the restart');
+      loop.start();
+      if (bolt.mode === 'socket') {
+        // not awaited: Socket Mode retries its connection for a long time, and delivery must not wait for it
+        bolt.app.start().then(
+          () => log.info('Slack Socket Mode connected'),
+          (err: unknown) => log.error({ err }, 'Slack Socket Mode could not connect: check SLACK_APP_TOKEN (an xapp- token with connections:write)'),
+        );
+      }
+    },
+    async stop() {
+      clearInterval(pruneTimer);
+      await loop.stop();
+      if (bolt.mode === 'socket') await bolt.app.stop().catch((err: unknown) => log.warn({ err }, 'Slack Socket Mode did not stop cleanly'));
+    },
+    status: () => ({
+      mode: bolt.mode,
+      ...(identity ? { identity } : {}),
+      outbox: outbox.size,
+      lanes: loop.lanesStatus(),
+      ...(loop.lastDeliveredAt ? { lastDeliveredAt: loop.lastDeliveredAt } : {}),
+      problems: problems.list(),
+    }),
+    deliveryErrors: () => problems.list(),
+  };
+}
+
+export type { DeliveryProblem } from './delivery/delivery-problems.ts';

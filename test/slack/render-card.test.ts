@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { renderCard, renderPlain, type SlackMessage } from '../../adapters/slack/render/render-card.ts';
+import { buildAccessRequestCard } from '../../src/cards/access-request-card.ts';
+import { buildAccessReviewCard } from '../../src/cards/access-review-card.ts';
+import { buildAsaCard } from '../../src/cards/asa-card.ts';
+import { buildCampaignCard } from '../../src/cards/campaign-card.ts';
+import type { Card } from '../../src/cards/card.ts';
+import { buildDecisionCard } from '../../src/cards/decision-card.ts';
+import { buildDigestCard, buildDigestPartCard, buildManualDigestCard, type DigestItem, type DigestView } from '../../src/cards/digest-card.ts';
+import { buildManualRemediationCard } from '../../src/cards/manual-remediation-card.ts';
+import { buildRemediationCard } from '../../src/cards/remediation-card.ts';
+import { summarizeRemediation } from '../../src/cards/remediation-status.ts';
+import { buildSystemAlertCard } from '../../src/cards/system-alert-card.ts';
+import {
+  accessRequest, accessReview, alice, asa, campaign, decision, financeGroup, remediation, salesforce, skipped, svcWorkflows, systemAlert,
+} from '../helpers/records.ts';
+
+interface AnyText {
+  type: string;
+  text: string;
+}
+interface AnyBlock {
+  type: string;
+  text?: AnyText;
+  fields?: AnyText[];
+  elements?: Array<AnyText & { action_id?: string; value?: string; text?: AnyText | string }>;
+}
+
+/** every Block Kit limit the renderer promises (STACK-NOTES); returns the violations */
+function limitViolations(m: SlackMessage): string[] {
+  const bad: string[] = [];
+  if (m.text.length === 0 || m.text.length > 3900) bad.push(`text length ${m.text.length}`);
+  if (m.blocks.length > 50) bad.push(`${m.blocks.length} blocks`);
+  for (const [i, raw] of m.blocks.entries()) {
+    const b = raw as unknown as AnyBlock;
+    if (b.type === 'header' && b.text!.text.length > 150) bad.push(`header ${b.text!.text.length}`);
+    if (b.type === 'section') {
+      if (b.text && (b.text.text.length > 3000 || b.text.text.length < 1)) bad.push(`section ${i} text ${b.text.text.length}`);
+      if (b.fields && b.fields.length > 10) bad.push(`section ${i} has ${b.fields.length} fields`);
+      for (const f of b.fields ?? []) if (f.text.length > 2000) bad.push(`field ${f.text.length}`);
+    }
+    if (b.type === 'context' && b.elements!.length > 10) bad.push(`context ${b.elements!.length}`);
+    if (b.type === 'actions') {
+      if (b.elements!.length > 25) bad.push('actions');
+      for (const e of b.elements!) {
+        if ((e.text as AnyText).text.length > 75) bad.push('button text');
+        if ((e.value ?? '').length > 2000) bad.push('button value');
+        if ((e.action_id ?? '').length > 255) bad.push('action_id');
+      }
+    }
+  }
+  return bad;
+}
+
+const item = (i: number, over: Partial<DigestItem> = {}): DigestItem => ({
+  item: `I${i}`,
+  principal: { id: `00u${i}`, name: `User ${i}`, login: `user${i}@example.com` },
+  resource: i % 2 ? salesforce : financeGroup,
+  reviewer: { name: 'Rita Reviewer', login: 'rita@example.com' },
+  decision: 'REVOKE',
+  notes: i % 3 === 0 ? `Left in April & moved <${i}>` : undefined,
+  remediation: i % 4 === 0 ? summarizeRemediation(skipped({ item: `I${i}` })) : i % 4 === 1 ? summarizeRemediation(remediation()) : undefined,
+  ...over,
+});
+
+function view(n: number, over: Partial<DigestView> = {}): DigestView {
+  return {
+    key: 'digest:icicmp1:abc',
+    campaign: { id: 'icicmp1', name: 'Q2 access review' },
+    events: n * 3,
+    decisions: { REVOKE: n, NORESPONSE: n * 2 },
+    remediations: { SUCCESS: n, SKIPPED: Math.floor(n / 4) },
+    firstAt: '2024-05-02T09:30:00.000Z',
+    lastAt: '2024-05-02T09:31:00.000Z',
+    items: Array.from({ length: n }, (_, i) => item(i)),
+    unlisted: 0,
+    totals: { decisions: { REVOKE: n, NORESPONSE: n * 2 }, remediations: { SUCCESS: n }, items: n * 3 },
+    ...over,
+  };
+}
+
+const totals = { decisions: { APPROVE: 10, REVOKE: 3, NORESPONSE: 4 }, remediations: { SUCCESS: 2, SKIPPED: 1 }, items: 17 };
+
+/** one card of every kind, as the builders make them from the shared test records */
+const CARDS: Record<string, Card> = {
+  'decision (REVOKE)': buildDecisionCard(decision()),
+  'decision with its remediation': buildDecisionCard(decision(), remediation()),
+  'decision via Okta Workflows': buildDecisionCard(decision({ wf: { owner: svcWorkflows } })),
+  'remediation (thread reply)': buildRemediationCard(remediation(), { inThread: true }),
+  'remediation (standalone)': buildRemediationCard(remediation(), { inThread: false }),
+  'manual remediation (open)': buildManualRemediationCard(skipped({ resource: financeGroup }), { decision: decision() }),
+  'manual remediation (claimed)': buildManualRemediationCard(skipped(), { task: { state: 'claimed', owner: 'U0ALICE', at: '2024-05-02T10:00:00.000Z' } }),
+  'campaign closed': buildCampaignCard(campaign('close'), totals),
+  'access request (resolved)': buildAccessRequestCard(accessRequest('resolve'), [accessRequest('create')]),
+  'access review': buildAccessReviewCard(accessReview('action', { principal: alice, resource: salesforce, decision: 'REVOKE' })),
+  'system alert': buildSystemAlertCard(systemAlert('system.org.rate_limit.warning', { facts: { threshold: '600', warningPercent: '90' }, targets: ['URL Pattern: /api/v1/users'] })),
+  asa: buildAsaCard(asa()),
+  digest: buildDigestCard(view(6)),
+  'digest detail part': buildDigestPartCard(view(6), 0),
+  'manual digest': buildManualDigestCard(view(6))!,
+};
+
+describe('renderCard (snapshots, one per card kind)', () => {
+  for (const [name, card] of Object.entries(CARDS)) {
+    it(`renders ${name}`, () => {
+      const message = renderCard(card);
+      expect(limitViolations(message)).toEqual([]);
+      expect(message).toMatchSnapshot();
+    });
+  }
+});
+
+describe('renderCard specifics', () => {
+  it('renders the manual-remediation buttons with action_id = ActionId and value = the task id', () => {
+    const blocks = renderCard(CARDS['manual remediation (open)']!).blocks as unknown as AnyBlock[];
+    const actions = blocks.at(-1)!;
+    expect(actions.type).toBe('actions');
+    expect(actions.elements!.map((e) => [e.action_id, e.value, (e.text as AnyText).text])).toEqual([
+      ['oig_manual_claim', 'item:ITEM1', 'Claim'],
+      ['oig_manual_done', 'item:ITEM1', 'Mark done'],
+      ['oig_manual_verify', 'item:ITEM1', 'Verify in Okta'],
+    ]);
+  });
+
+  it('says "via Okta Workflows" on an attributed decision', () => {
+    expect(JSON.stringify(renderCard(CARDS['decision via Okta Workflows']!).blocks)).toContain('via Okta Workflows (connection owner: Workflows Service');
+  });
+
+  it('escapes untrusted text everywhere Slack parses it, with verbatim on', () => {
+    const card = buildDecisionCard(decision({ notes: '<!channel> <https://evil.example|Okta> & <@U1>', principal: { name: 'A&B <x>' } }));
+    const m = renderCard(card);
+    const parsed = `${m.text}${JSON.stringify(m.blocks.slice(1))}`;
+    expect(parsed).not.toMatch(/<!channel>|<https:|<@U1>|<x>/);
+    expect(parsed).toContain('&lt;!channel&gt; &lt;https://evil.example|Okta&gt; &amp; &lt;@U1&gt;');
+    expect(parsed).toContain('A&amp;B &lt;x&gt;');
+    for (const b of m.blocks.slice(1) as unknown as AnyBlock[]) {
+      for (const t of [b.text, ...(b.fields ?? []), ...(b.elements ?? [])]) if (t && t.type === 'mrkdwn') expect(t).toMatchObject({ verbatim: true });
+    }
+  });
+
+  it('splits a 10,000-character note into sections of at most 3000 characters, even when escaping grows it', () => {
+    const note = `${'a&b<c> '.repeat(1400)}end`; // ~9,800 characters, far longer once escaped
+    const card: Card = { ...buildDecisionCard(decision()), notes: [note] };
+    const m = renderCard(card);
+    expect(limitViolations(m)).toEqual([]);
+    const sections = (m.blocks as unknown as AnyBlock[]).filter((b) => b.type === 'section' && b.text);
+    expect(sections.length).toBeGreaterThan(5);
+    // nothing lost and no entity cut in half
+    const joined = sections.map((s) => s.text!.text).join(' ');
+    expect(joined.replace(/\s+/g, ' ')).toContain('a&amp;b&lt;c&gt; a&amp;b');
+    expect(joined).toContain('end');
+    expect(joined).not.toMatch(/&(?!amp;|lt;|gt;)/);
+  });
+
+  it('clips a builder-made card with a 10,000-character note and 60-character names within every limit', () => {
+    const long = 'x'.repeat(10_000);
+    const card = buildDecisionCard(decision({ notes: long, principal: { name: 'N'.repeat(300) }, resource: { name: 'R'.repeat(300), type: 'GROUP' } }));
+    const m = renderCard(card);
+    expect(limitViolations(m)).toEqual([]);
+    expect((m.blocks[0] as unknown as AnyBlock).text!.text.length).toBeLessThanOrEqual(150);
+  });
+
+  it('keeps a digest of 200 items inside 50 blocks and 3000 characters per section', () => {
+    const v = view(200, { unlisted: 800 });
+    for (const card of [buildDigestCard(v), buildDigestPartCard(v, 0), buildDigestPartCard(v, 4), buildManualDigestCard(v)!]) {
+      const m = renderCard(card);
+      expect(limitViolations(m)).toEqual([]);
+    }
+    const main = JSON.stringify(renderCard(buildDigestCard(v)).blocks);
+    expect(main).toContain('Revoked (200)');
+    expect(main).toContain('… and 185 more');
+    expect(main).toContain('800 more item(s) are counted but not listed');
+  });
+
+  it('shortens a card with more content than 50 blocks can hold, and says so, keeping the buttons', () => {
+    const card: Card = {
+      ...CARDS['manual remediation (open)']!,
+      facts: Array.from({ length: 600 }, (_, i) => ({ label: `Fact ${i}`, value: 'v' })),
+    };
+    const m = renderCard(card);
+    expect(limitViolations(m)).toEqual([]);
+    expect(m.blocks).toHaveLength(50);
+    expect(JSON.stringify(m.blocks.at(-2))).toContain('Shortened');
+    expect((m.blocks.at(-1) as unknown as AnyBlock).type).toBe('actions');
+  });
+
+  it('renders a plain-text fallback without blocks', () => {
+    const m = renderPlain(CARDS.digest!);
+    expect(m.blocks).toEqual([]);
+    expect(m.text).toContain('Campaign digest: Q2 access review');
+    expect(m.text).toContain('• User 0 · Financ');
+    expect(limitViolations({ ...m, blocks: [] })).toEqual([]);
+  });
+});
