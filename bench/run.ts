@@ -3,6 +3,7 @@ import path from 'node:path';
 import { benchAsaCatchup } from './asa-catchup.ts';
 import { root, runChild, stopChild } from './child.ts';
 import { postAll, type LoadResult } from './load.ts';
+import { benchSlackBurst } from './slack-burst.ts';
 import { BENCH_SECRET, makeDeliveries } from './records.ts';
 import { round } from './stats.ts';
 
@@ -52,7 +53,10 @@ const results = {
   intake: await intake(),
   store: await store(),
   asa: await benchAsaCatchup(Number(process.env.BENCH_ASA_EVENTS ?? 100_000)),
+  burst: await benchSlackBurst(),
 };
+const b = results.burst;
+const burstOk = b.stored === b.events && b.maxPerSecondPerChannel <= 1 && b.unhandled429 === 0;
 const i = results.intake as { bare: LoadResult; bot: LoadResult; ratio: number };
 const s = results.store as { events: number; loadSeconds: number; rssMiB: number; bytesPerEvent: number };
 const rows: Array<[string, string, string, string]> = [
@@ -65,6 +69,12 @@ const rows: Array<[string, string, string, string]> = [
   [`store RSS at ${s.events} events`, `${s.rssMiB} MiB`, '< 1024 MiB', s.rssMiB < 1024 ? 'yes' : 'NO'],
   ['bytes written per new event', `${s.bytesPerEvent} B`, '< 65536 B', s.bytesPerEvent < 65536 ? 'yes' : 'NO'],
   [`ASA catch-up, ${results.asa.events} events (${results.asa.pages} pages)`, `${results.asa.seconds} s`, '< 20 s', results.asa.seconds < 20 ? 'yes' : 'NO'],
+  [
+    `campaign-close burst, ${b.events} events in 60 s`,
+    `${b.stored} stored, ${b.messages} messages + ${b.updates} updates, max ${b.maxPerSecondPerChannel}/s/channel, ${b.unhandled429} unhandled 429`,
+    'all stored, <= 1/s/channel, 0 unhandled 429',
+    burstOk ? 'yes' : 'NO',
+  ],
 ];
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));

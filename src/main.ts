@@ -1,3 +1,4 @@
+import { createSlack, type SlackAdapter } from '../adapters/slack/index.ts';
 import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
 import { Bot } from './app.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
@@ -17,10 +18,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   const sinks: CardSink[] = [];
   const localMode = !config.slack && !config.teams;
   if (localMode) sinks.push(new TerminalSink());
-  // Slack and Teams sinks join here when they are configured (their own issues)
 
   const bot = new Bot({ config, hookSecret: secret.value, log, sinks });
+  // Slack joins the bot's one server at /slack/events (or Socket Mode) and receives cards as a sink
+  let slack: SlackAdapter | undefined;
+  if (config.slack) {
+    slack = await createSlack({ config, router: bot.router, store: bot.store, dataDir: config.dataDir, log, metrics: bot.metrics });
+    sinks.push(slack.sink);
+  }
   const port = await bot.start();
+  await slack?.start();
   process.stdout.write(banner(config, port, secret, localMode, bot.store.stats().events));
 
   let stopping = false;
@@ -28,13 +35,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing deliveries and flushing the store');
-    bot.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'unclean stop');
-        process.exit(1);
-      },
-    );
+    // the bot first (no new cards), then Slack (its outbox is durable; what is left goes out next start)
+    bot
+      .stop()
+      .then(() => slack?.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'unclean stop');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
@@ -51,6 +62,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
   return [
     '',
     `oig-chatops is running${localMode ? ' in local mode: cards are printed here' : ''}`,
+    `  Slack                 ${config.slack ? (config.slack.appToken ? 'on: Socket Mode' : `on: http://${host}:${port}/slack/events`) : 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)'}`,
     `  Okta event hook URL   ${url}   (use your public https address in Okta)`,
     `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
     `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,

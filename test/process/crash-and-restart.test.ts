@@ -1,51 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
 import { decideEvent, envelope } from '../helpers/okta-events.ts';
-import { makeDataDir, postHook, TEST_SECRET } from '../helpers/start-bot.ts';
+import { exited, startProcess, stopProcesses } from '../helpers/bot-process.ts';
+import { makeDataDir, postHook } from '../helpers/start-bot.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  await stopProcesses();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-/** runs the real entry point (`npm start` without npm) and resolves with its hook URL once it listens */
-function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, OKTA_HOOK_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in time:\n${out}`)), 15_000);
-    child.stdout!.on('data', () => {
-      const m = /http:\/\/[^:\s]+:(\d+)\/okta\/hooks/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[1]}`, out: () => out });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-}
 
 describe('the bot process', () => {
   it('keeps every acknowledged event when killed with SIGKILL right after the 200', async () => {
