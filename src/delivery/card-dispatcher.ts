@@ -19,7 +19,10 @@ export class CardDispatcher {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly digest: DigestStage = new DigestStage(),
-  ) {}
+  ) {
+    // a digest version built after the batches that changed it (throttled) goes out the same way
+    digest.onLateCards((cards) => void this.handToSinks(cards));
+  }
 
   async dispatch(records: readonly EventRecord[]): Promise<void> {
     const routed: RoutedRecord[] = [];
@@ -39,6 +42,10 @@ export class CardDispatcher {
       this.log.error({ err }, 'the digest stage failed; cards go out individually');
       cards = routed.flatMap((r) => r.cards);
     }
+    await this.handToSinks(cards);
+  }
+
+  private async handToSinks(cards: readonly Card[]): Promise<void> {
     if (cards.length === 0) return;
     // Every sink's deliver() is called synchronously here, in dispatch order, so concurrent dispatches
     // queue their cards (and successive versions of a digest) in the order they were built.

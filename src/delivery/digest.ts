@@ -17,6 +17,10 @@
  * `updateOnly`: a card posted before the burst gets its status line, a card never posted is not created.
  * Neutral: Slack and Teams both receive the digest cards; sinks coalesce successive versions by key.
  * State lives in memory: after a restart a burst in progress continues in a new digest message.
+ *
+ * A digest is rebuilt at most once per `emitEveryMs` (1 s, the pace of one Slack channel anyway): building
+ * it lists up to 200 items, and doing that for every stored batch of a busy burst cost intake most of its
+ * speed. Changes within that second go out with the next version, from a timer if nothing else arrives.
  */
 import type { Card } from '../cards/card.ts';
 import { buildDigestCard, buildDigestPartCard, buildManualDigestCard } from '../cards/digest-card.ts';
@@ -30,10 +34,12 @@ export interface DigestOptions {
   windowMs: number;
   /** a digest ends after this long without an event of its campaign */
   idleMs: number;
+  /** a digest is rebuilt at most this often; later changes wait for the next version */
+  emitEveryMs: number;
   now: () => number;
 }
 
-export const DIGEST_DEFAULTS: DigestOptions = { threshold: 10, windowMs: 30_000, idleMs: 120_000, now: Date.now };
+export const DIGEST_DEFAULTS: DigestOptions = { threshold: 10, windowMs: 30_000, idleMs: 120_000, emitEveryMs: 1000, now: Date.now };
 
 /** One stored record and the cards routing made of it. */
 export interface RoutedRecord {
@@ -59,12 +65,25 @@ function isStatusEdit(record: EventRecord, card: Card): boolean {
   return record.kind === 'remediation' && card.kind === 'decision';
 }
 
+interface Emission {
+  last: number;
+  /** the trailing rebuild, when changes arrived too soon after the last version */
+  timer?: NodeJS.Timeout;
+}
+
 export class DigestStage {
   private readonly o: DigestOptions;
   private readonly campaigns = new Map<string, Activity>();
+  private readonly emissions = new Map<DigestCollector, Emission>();
+  /** where versions built by the trailing timer go (the dispatcher hands them to the sinks) */
+  private publishLate: (cards: Card[]) => void = () => {};
 
   constructor(options: Partial<DigestOptions> = {}) {
     this.o = { ...DIGEST_DEFAULTS, ...options };
+  }
+
+  onLateCards(publish: (cards: Card[]) => void): void {
+    this.publishLate = publish;
   }
 
   /** cards to hand to the sinks for one batch of newly stored records, in order */
@@ -84,8 +103,26 @@ export class DigestStage {
       touched.add(digest);
       for (const card of cards) if (isStatusEdit(record, card)) out.push({ ...card, updateOnly: true });
     }
-    for (const digest of touched) out.push(...this.emit(digest, ctx));
+    for (const digest of touched) out.push(...this.emitThrottled(digest, ctx, now));
     return out;
+  }
+
+  private emitThrottled(digest: DigestCollector, ctx: RouteContext, now: number): Card[] {
+    const e = this.emissions.get(digest) ?? { last: -Infinity };
+    this.emissions.set(digest, e);
+    const wait = e.last + this.o.emitEveryMs - now;
+    if (wait <= 0) {
+      clearTimeout(e.timer);
+      e.timer = undefined;
+      e.last = now;
+      return this.emit(digest, ctx);
+    }
+    e.timer ??= setTimeout(() => {
+      e.timer = undefined;
+      e.last = this.o.now();
+      this.publishLate(this.emit(digest, ctx));
+    }, wait).unref();
+    return [];
   }
 
   /** campaigns currently collected into a digest (for status pages and tests) */
@@ -126,7 +163,11 @@ export class DigestStage {
   /** ends quiet digests, forgets old arrivals and campaigns with nothing left to remember */
   private sweep(now: number): void {
     for (const [campaign, a] of this.campaigns) {
-      if (a.digest && now - a.lastSeen > this.o.idleMs) delete a.digest;
+      if (a.digest && now - a.lastSeen > this.o.idleMs) {
+        // its last version went out already (or will, from its timer); then it is forgotten
+        if (!this.emissions.get(a.digest)?.timer) this.emissions.delete(a.digest);
+        delete a.digest;
+      }
       a.recent = a.recent.filter((r) => now - r.at < this.o.windowMs);
       if (!a.digest && a.recent.length === 0) this.campaigns.delete(campaign);
     }

@@ -1,4 +1,7 @@
 import type { EventRecord } from '../domain/records.ts';
+import type { CampaignRef } from '../domain/records.ts';
+import type { CampaignTotals } from '../route/route-context.ts';
+import { CampaignTally } from './campaign-tally.ts';
 import { indexKeys, normalizeKey, type IndexName } from './index-keys.ts';
 
 const EMPTY: readonly EventRecord[] = Object.freeze([]);
@@ -12,6 +15,7 @@ export class EventIndexes {
   readonly byId = new Map<string, EventRecord>();
   /** every record, oldest `at` first */
   readonly timeline: EventRecord[] = [];
+  private readonly tally = new CampaignTally();
   private readonly maps: Record<IndexName, Map<string, EventRecord[]>> = {
     item: new Map(),
     principal: new Map(),
@@ -54,6 +58,13 @@ export class EventIndexes {
       if (!list) map.set(key, [r]);
       else if (list[list.length - 1] !== r) list.push(r);
     });
+    if ((r.kind === 'decision' || r.kind === 'remediation') && r.item) this.tally.add(r, this.maps.item.get(r.item) ?? [r]);
+    else this.tally.add(r, [r]);
+  }
+
+  /** totals of a campaign (by id, else by name), kept current as records are added */
+  campaignTotals(campaign: CampaignRef): CampaignTotals {
+    return this.tally.get(campaign);
   }
 
   lookup(index: IndexName, key: string): readonly EventRecord[] {

@@ -7,7 +7,6 @@ import type { AppendResult, EventStore, StoreStats } from './event-store.ts';
 import { StoreClosedError } from './event-store.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
-import { campaignTotals } from './campaign-totals.ts';
 import { SegmentSet } from './segments.ts';
 import { StringPool } from './string-pool.ts';
 import { deleteLog, logSequences, readLog, WriteAheadLog } from './write-ahead-log.ts';
@@ -197,8 +196,7 @@ export class LowdbEventStore implements EventStore {
   }
 
   campaignTotals(campaign: CampaignRef): CampaignTotals {
-    const byId = campaign.id ? this.indexes.lookup('campaign', campaign.id) : [];
-    return campaignTotals(byId.length > 0 || !campaign.name ? byId : this.indexes.lookup('campaign', campaign.name));
+    return this.indexes.campaignTotals(campaign);
   }
 
   requestEvents(requestId: string): AccessRequestRecord[] {

@@ -9,7 +9,8 @@ import { accessRequest, campaign, contextOf, decision, remediation, skipped } fr
 /** a stage with a clock the test moves */
 function stage(over: { threshold?: number } = {}) {
   let now = 1_000_000;
-  const s = new DigestStage({ threshold: over.threshold ?? 10, windowMs: 30_000, idleMs: 120_000, now: () => now });
+  // emitEveryMs 0: every batch rebuilds the digest, so each step can be checked (throttling: its own test)
+  const s = new DigestStage({ threshold: over.threshold ?? 10, windowMs: 30_000, idleMs: 120_000, emitEveryMs: 0, now: () => now });
   return { s, advance: (ms: number) => (now += ms) };
 }
 
@@ -138,5 +139,28 @@ describe('DigestStage', () => {
     }
     expect(out.some((c) => c.kind === 'digest')).toBe(false);
     expect(out.filter((c) => !(c.kind === 'decision' && c.eventIds.length > 1))).toHaveLength(8);
+  });
+
+  it('rebuilds a busy digest at most once per emitEveryMs, the latest changes from a timer', async () => {
+    let now = 1_000_000;
+    const s = new DigestStage({ threshold: 10, windowMs: 30_000, idleMs: 120_000, emitEveryMs: 40, now: () => now });
+    const late: Card[][] = [];
+    s.onLateCards((cards) => late.push(cards));
+    const first = revokes(11);
+    expect(kinds(s.process(routed(first), contextOf(first)))).toEqual(['digest', 'digest']);
+    // more of the burst within the same 40 ms: collected, not rebuilt
+    const more = revokes(5, 11);
+    now += 10;
+    expect(s.process(routed(more, first), contextOf([...first, ...more]))).toEqual([]);
+    const evenMore = revokes(5, 16);
+    now += 10;
+    expect(s.process(routed(evenMore, [...first, ...more]), contextOf([...first, ...more, ...evenMore]))).toEqual([]);
+    expect(late).toEqual([]);
+    now += 40;
+    await new Promise((r) => setTimeout(r, 80));
+    // one trailing version with everything, once
+    expect(late).toHaveLength(1);
+    const digest = late[0]!.find((c) => c.kind === 'digest' && !c.threadKey)!;
+    expect(digest.facts).toContainEqual({ label: 'Events collected', value: '21' });
   });
 });

@@ -40,7 +40,7 @@ export interface FakeMessage {
 }
 
 const WRITES = new Set(['chat.postMessage', 'chat.update']);
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'files'];
 
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
   if (type?.includes('json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -61,6 +61,12 @@ function parseBody(raw: string, type: string | undefined): Record<string, unknow
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly messages = new Map<string, FakeMessage>();
+  /** users.info answers: Slack user id → profile */
+  readonly users = new Map<string, { name: string; email?: string }>();
+  /** file bodies received at the upload URLs of files.getUploadURLExternal, by file id */
+  readonly uploads = new Map<string, { filename: string; length: number; content?: string }>();
+  /** bodies POSTed to response URLs (`responseUrl()`), oldest first */
+  readonly responses: Array<{ path: string; body: Record<string, unknown> }> = [];
   /** calls made to a channel while its Retry-After had not run out */
   violations = 0;
   private server: Server;
@@ -91,6 +97,16 @@ export class FakeSlack {
   /** the SLACK_API_URL to configure */
   get url(): string {
     return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** a response_url for a slash command or button payload; what is POSTed there lands in `responses` */
+  responseUrl(name = 'r1'): string {
+    return `http://127.0.0.1:${this.port}/response/${name}`;
+  }
+
+  /** a user that users.info knows (Slack gives the email with the users:read.email scope) */
+  addUser(id: string, name: string, email?: string): void {
+    this.users.set(id, { name, ...(email ? { email } : {}) });
   }
 
   // ---- behaviour ------------------------------------------------------------------------------------
@@ -193,7 +209,9 @@ export class FakeSlack {
     const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const method = (req.url ?? '').split('?')[0]!.replace(/^\/api\/+/, '');
+    const path = (req.url ?? '').split('?')[0]!;
+    if (path.startsWith('/upload/') || path.startsWith('/response/')) return this.handleUrl(path, Buffer.concat(chunks), req.headers['content-type'], res);
+    const method = path.replace(/^\/api\/+/, '');
     let body: Record<string, unknown>;
     try {
       body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
@@ -227,6 +245,29 @@ export class FakeSlack {
     if (answer.ok === false) call.error = String(answer.error);
     else if (WRITES.has(method) && channel) this.lastWrite.set(channel, at);
     send(200, answer);
+  }
+
+  /** the upload URL of files.getUploadURLExternal, and response_url posts */
+  private handleUrl(path: string, raw: Buffer, type: string | undefined, res: ServerResponse): void {
+    if (path.startsWith('/upload/')) {
+      const upload = this.uploads.get(path.slice('/upload/'.length));
+      if (!upload) {
+        res.writeHead(404).end('no such upload');
+        return;
+      }
+      // Slack accepts the bytes raw or as multipart form data; the tests read them as text
+      upload.content = raw.toString('utf8');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
+      return;
+    }
+    let body: Record<string, unknown> = {};
+    try {
+      body = parseBody(raw.toString('utf8'), type);
+    } catch {
+      body = { raw: raw.toString('utf8') };
+    }
+    this.responses.push({ path, body });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   }
 
   /** Retry-After seconds if this call is rate limited */
@@ -270,6 +311,26 @@ export class FakeSlack {
       }
       case 'apps.connections.open':
         return { ok: false, error: 'invalid_auth' };
+      case 'chat.postEphemeral':
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        this.seq += 1;
+        return { ok: true, message_ts: `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}` };
+      case 'users.info': {
+        const user = this.users.get(String(body.user ?? ''));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: body.user, name: user.name, real_name: user.name, profile: { real_name: user.name, ...(user.email ? { email: user.email } : {}) } } };
+      }
+      case 'files.getUploadURLExternal': {
+        this.seq += 1;
+        const id = `F${String(this.seq).padStart(8, '0')}`;
+        this.uploads.set(id, { filename: String(body.filename ?? ''), length: Number(body.length ?? 0) });
+        return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (typeof body.files === 'string' ? JSON.parse(body.files) : body.files) as Array<{ id: string }> | undefined;
+        if (!files?.every((f) => this.uploads.get(f.id)?.content !== undefined)) return { ok: false, error: 'file_not_found' };
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: this.uploads.get(f.id)!.filename })) };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

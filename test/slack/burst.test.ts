@@ -54,7 +54,11 @@ describe('a campaign-close burst becomes a digest, paced', () => {
     await postInBatches(running.url, events, 20, 4);
     await running.bot.idle();
     expect(running.bot.store.stats().events).toBe(2000);
-    await eventually(() => expect(running!.slack.status().outbox).toBe(0), 10_000);
+    // the last version of the digest is built at most a second after the last event (throttled), then paced
+    await eventually(() => {
+      expect(running!.slack.status().outbox).toBe(0);
+      expect(JSON.stringify([...fake!.messages.values()].find((m) => m.text.includes('Campaign digest'))?.blocks)).toContain('*Events collected*\\n1999');
+    }, 10_000);
 
     const posts = fake.posts();
     // the close card, the digest, its detail replies and the manual-remediation digest

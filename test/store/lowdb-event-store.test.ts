@@ -209,5 +209,15 @@ describe('LowdbEventStore', () => {
     ]);
     expect(store.campaignTotals({ id: 'cmp1' })).toEqual({ decisions: { REVOKE: 1, NORESPONSE: 1 }, remediations: { SKIPPED: 1 }, items: 2 });
     expect(store.campaignTotals({ name: 'q4 salesforce REVIEW' }).items).toBe(2);
+    // an older decision arriving late changes nothing; a newer one moves one count
+    await store.append([decision({ item: 'i2', decision: 'APPROVE', at: '2026-11-01T00:00:00.000Z' })]);
+    expect(store.campaignTotals({ id: 'cmp1' }).decisions).toEqual({ REVOKE: 1, NORESPONSE: 1 });
+    await store.append([decision({ item: 'i2', decision: 'APPROVE', at: '2026-11-25T00:00:00.000Z' })]);
+    expect(store.campaignTotals({ id: 'cmp1' })).toEqual({ decisions: { REVOKE: 1, APPROVE: 1 }, remediations: { SKIPPED: 1 }, items: 2 });
+    // the same after a restart, when the indexes are rebuilt in file order
+    await store.close();
+    const again = await openStore(dataDirOf());
+    expect(again.campaignTotals({ id: 'cmp1' })).toEqual({ decisions: { REVOKE: 1, APPROVE: 1 }, remediations: { SKIPPED: 1 }, items: 2 });
+    expect(again.campaignTotals({ id: 'nope' })).toEqual({ decisions: {}, remediations: {}, items: 0 });
   });
 });
