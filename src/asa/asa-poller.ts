@@ -16,8 +16,7 @@ import { ASA_RUNS_FILE, asaCheckpointFile, resetCheckpoint, type AsaCheckpoint }
 import { AsaTokenSource } from './asa-token.ts';
 import { ExecutionLog } from '../pollers/execution-log.ts';
 import { DEFAULT_NOTABLE_ASA_TYPES } from './notable-types.ts';
-import { lastSuccessGauge } from '../pollers/poll-metrics.ts';
-import { PollSchedule } from '../pollers/poll-schedule.ts';
+import { ScheduledPoller } from '../pollers/scheduled-poller.ts';
 import { asaRunLine, type AsaRunEntry, type RunTrigger } from '../pollers/run-entry.ts';
 
 export interface AsaPollerOptions {
@@ -46,69 +45,31 @@ export interface AsaPollerStatus {
   tokenExchanges: number;
 }
 
-export class AsaPoller {
+export class AsaPoller extends ScheduledPoller<AsaRunEntry> {
   private readonly checkpoint: StateFile<AsaCheckpoint>;
   private readonly runs: ExecutionLog<AsaRunEntry>;
   private readonly tokens: AsaTokenSource;
   private readonly client: AsaClient;
-  private readonly schedule: PollSchedule;
   private readonly notable: ReadonlySet<string>;
   private readonly now: () => number;
-  private opened: Promise<void> | undefined;
-  private current: Promise<AsaRunEntry> | undefined;
 
   constructor(private readonly o: AsaPollerOptions) {
-    this.now = o.now ?? Date.now;
+    const now = o.now ?? Date.now;
+    const runs = new ExecutionLog<AsaRunEntry>(o.dataDir, ASA_RUNS_FILE);
+    super({ name: 'asa', cron: o.asa.pollCron, log: o.log, metrics: o.metrics, runs, line: asaRunLine, runAtStart: o.runAtStart !== false, now });
+    this.now = now;
+    this.runs = runs;
     this.checkpoint = asaCheckpointFile(o.dataDir);
-    this.runs = new ExecutionLog<AsaRunEntry>(o.dataDir, ASA_RUNS_FILE);
     const creds = { baseUrl: o.asa.baseUrl, team: o.asa.team, keyId: o.asa.keyId, keySecret: o.asa.keySecret };
-    this.tokens = new AsaTokenSource(o.http, creds, this.now);
+    this.tokens = new AsaTokenSource(o.http, creds, now);
     this.client = new AsaClient(o.http, this.tokens, creds);
-    this.schedule = new PollSchedule('asa', o.asa.pollCron, () => this.runOnce('cron'), o.log);
     this.notable = new Set(o.notableTypes ?? DEFAULT_NOTABLE_ASA_TYPES);
-  }
-
-  /** reads the checkpoint and the execution log (start and runOnce call it) */
-  open(): Promise<void> {
-    this.opened ??= (async () => {
-      await this.checkpoint.open();
-      await this.runs.open();
-      const cp = this.checkpoint.data;
-      if (cp.team !== undefined && (cp.team !== this.o.asa.team || cp.baseUrl !== this.o.asa.baseUrl)) {
-        this.o.log.warn({ was: { team: cp.team, baseUrl: cp.baseUrl }, now: { team: this.o.asa.team, baseUrl: this.o.asa.baseUrl } }, 'ASA team or host changed: capture starts over from the oldest event');
-        await this.checkpoint.update(resetCheckpoint);
-      }
-    })().catch((err: unknown) => {
-      this.opened = undefined; // try again next run (a full disk, a permission fixed meanwhile)
-      throw err;
-    });
-    return this.opened;
-  }
-
-  async start(): Promise<void> {
-    await this.open();
-    this.schedule.start();
-    if (this.o.runAtStart !== false) void this.runOnce('start');
-  }
-
-  /** stops the schedule and waits for a run in progress */
-  async stop(): Promise<void> {
-    await this.schedule.stop();
-    await this.current;
-  }
-
-  /** one run now; joins the run in progress instead of starting a second one. Never rejects. */
-  runOnce(trigger: RunTrigger = 'manual'): Promise<AsaRunEntry> {
-    this.current ??= this.run(trigger).finally(() => {
-      this.current = undefined;
-    });
-    return this.current;
   }
 
   /** capture starts over from the oldest event ASA keeps; stored events are not stored again */
   async reset(): Promise<void> {
     await this.open();
-    await this.current;
+    await this.idle();
     await this.checkpoint.update(resetCheckpoint);
   }
 
@@ -116,7 +77,7 @@ export class AsaPoller {
     const next = this.schedule.nextRun();
     const last = this.runs.last;
     return {
-      running: this.current !== undefined,
+      running: this.running,
       checkpoint: { ...this.checkpoint.data },
       ...(last ? { lastRun: last } : {}),
       recentRuns: this.runs.recent(10),
@@ -127,29 +88,29 @@ export class AsaPoller {
     };
   }
 
-  private async run(trigger: RunTrigger): Promise<AsaRunEntry> {
-    const started = this.now();
-    const entry: AsaRunEntry = { poller: 'asa', trigger, startedAt: new Date(started).toISOString(), durationMs: 0, pages: 0, read: 0, stored: 0, duplicates: 0, caughtUp: false };
-    try {
-      await this.open();
-      const { asa } = this.o;
-      const deps = { client: this.client, intake: this.o.intake, checkpoint: this.checkpoint, notable: this.notable, log: this.o.log, now: this.now };
-      await catchUp({ ...deps, pageSize: asa.pageSize, team: asa.team, baseUrl: asa.baseUrl }, entry);
-    } catch (err) {
-      entry.error = err instanceof Error ? err.message : String(err);
+  /** the checkpoint and the execution log; a checkpoint of another team or host starts over */
+  protected async openState(): Promise<void> {
+    await this.checkpoint.open();
+    await this.runs.open();
+    const cp = this.checkpoint.data;
+    if (cp.team !== undefined && (cp.team !== this.o.asa.team || cp.baseUrl !== this.o.asa.baseUrl)) {
+      this.o.log.warn({ was: { team: cp.team, baseUrl: cp.baseUrl }, now: { team: this.o.asa.team, baseUrl: this.o.asa.baseUrl } }, 'ASA team or host changed: capture starts over from the oldest event');
+      await this.checkpoint.update(resetCheckpoint);
     }
-    entry.durationMs = this.now() - started;
+  }
+
+  protected newEntry(trigger: RunTrigger, startedAt: string): AsaRunEntry {
+    return { poller: 'asa', trigger, startedAt, durationMs: 0, pages: 0, read: 0, stored: 0, duplicates: 0, caughtUp: false };
+  }
+
+  protected async work(entry: AsaRunEntry): Promise<void> {
+    const { asa } = this.o;
+    const deps = { client: this.client, intake: this.o.intake, checkpoint: this.checkpoint, notable: this.notable, log: this.o.log, now: this.now };
+    await catchUp({ ...deps, pageSize: asa.pageSize, team: asa.team, baseUrl: asa.baseUrl }, entry);
+  }
+
+  protected override finish(entry: AsaRunEntry): void {
     const offset = this.checkpoint.data.offset;
     if (offset !== undefined) entry.offset = offset;
-    try {
-      await this.runs.append(entry);
-    } catch (err) {
-      this.o.log.error({ err }, 'could not write the ASA execution log');
-    }
-    this.o.metrics.pollRuns.inc({ poller: 'asa', result: entry.error ? 'error' : 'ok' });
-    if (!entry.error) lastSuccessGauge(this.o.metrics).set({ poller: 'asa' }, Math.round(this.now() / 1000));
-    if (entry.error) this.o.log.warn({ run: entry }, asaRunLine(entry));
-    else this.o.log.info({ run: entry }, asaRunLine(entry));
-    return entry;
   }
 }

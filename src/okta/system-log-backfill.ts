@@ -15,8 +15,7 @@ import type { HttpClient } from '../http-client/http-client.ts';
 import type { Intake } from '../intake/intake.ts';
 import type { Metrics } from '../metrics.ts';
 import { ExecutionLog } from '../pollers/execution-log.ts';
-import { lastSuccessGauge } from '../pollers/poll-metrics.ts';
-import { PollSchedule } from '../pollers/poll-schedule.ts';
+import { ScheduledPoller } from '../pollers/scheduled-poller.ts';
 import type { RunTrigger } from '../pollers/run-entry.ts';
 import { StateFile } from '../store/state-file.ts';
 import { GOVERNANCE_EVENT_TYPES } from './event-types.ts';
@@ -68,60 +67,29 @@ export interface BackfillStatus {
   nextRun?: string;
 }
 
-export class SystemLogBackfill {
+export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
   private readonly state: StateFile<BackfillState>;
   private readonly runs: ExecutionLog<BackfillRunEntry>;
   private readonly client: SystemLogClient;
-  private readonly schedule: PollSchedule;
   private readonly filters: string[];
   private readonly now: () => number;
-  private opened: Promise<void> | undefined;
-  private current: Promise<BackfillRunEntry> | undefined;
 
   constructor(private readonly o: SystemLogBackfillOptions) {
-    this.now = o.now ?? Date.now;
+    const now = o.now ?? Date.now;
+    const runs = new ExecutionLog<BackfillRunEntry>(o.dataDir, 'system-log-runs');
+    super({ name: 'system_log', cron: o.cron ?? '*/5 * * * *', log: o.log, metrics: o.metrics, runs, line: backfillRunLine, runAtStart: o.runAtStart !== false, now });
+    this.now = now;
+    this.runs = runs;
     this.state = new StateFile<BackfillState>(o.dataDir, 'system-log-backfill', {});
-    this.runs = new ExecutionLog<BackfillRunEntry>(o.dataDir, 'system-log-runs');
     this.client = new SystemLogClient(o.http, o.okta);
-    this.schedule = new PollSchedule('system_log', o.cron ?? '*/5 * * * *', () => this.runOnce('cron'), o.log);
     this.filters = eventTypeFilters(o.eventTypes ?? GOVERNANCE_EVENT_TYPES, o.maxFilterLength ?? MAX_FILTER_LENGTH);
-  }
-
-  open(): Promise<void> {
-    this.opened ??= Promise.all([this.state.open(), this.runs.open()]).then(
-      () => undefined,
-      (err: unknown) => {
-        this.opened = undefined; // try again next run
-        throw err;
-      },
-    );
-    return this.opened;
-  }
-
-  async start(): Promise<void> {
-    await this.open();
-    this.schedule.start();
-    if (this.o.runAtStart !== false) void this.runOnce('start');
-  }
-
-  async stop(): Promise<void> {
-    await this.schedule.stop();
-    await this.current;
-  }
-
-  /** one run now (joins the one in progress); never rejects */
-  runOnce(trigger: RunTrigger = 'manual'): Promise<BackfillRunEntry> {
-    this.current ??= this.run(trigger).finally(() => {
-      this.current = undefined;
-    });
-    return this.current;
   }
 
   status(): BackfillStatus {
     const next = this.schedule.nextRun();
     const last = this.runs.last;
     return {
-      running: this.current !== undefined,
+      running: this.running,
       ...(this.state.data.mark ? { mark: this.state.data.mark } : {}),
       ...(last ? { lastRun: last } : {}),
       recentRuns: this.runs.recent(10),
@@ -131,26 +99,16 @@ export class SystemLogBackfill {
     };
   }
 
-  private async run(trigger: RunTrigger): Promise<BackfillRunEntry> {
-    const started = this.now();
-    const entry: BackfillRunEntry = { poller: 'system_log', trigger, startedAt: new Date(started).toISOString(), durationMs: 0, since: '', queries: 0, pages: 0, read: 0, stored: 0, duplicates: 0 };
-    try {
-      await this.open();
-      await this.backfill(entry, started);
-    } catch (err) {
-      entry.error = err instanceof Error ? err.message : String(err);
-    }
-    entry.durationMs = this.now() - started;
-    try {
-      await this.runs.append(entry);
-    } catch (err) {
-      this.o.log.error({ err }, 'could not write the System Log backfill execution log');
-    }
-    this.o.metrics.pollRuns.inc({ poller: 'system_log', result: entry.error ? 'error' : 'ok' });
-    if (!entry.error) lastSuccessGauge(this.o.metrics).set({ poller: 'system_log' }, Math.round(this.now() / 1000));
-    if (entry.error) this.o.log.warn({ run: entry }, backfillRunLine(entry));
-    else this.o.log.info({ run: entry }, backfillRunLine(entry));
-    return entry;
+  protected async openState(): Promise<void> {
+    await Promise.all([this.state.open(), this.runs.open()]);
+  }
+
+  protected newEntry(trigger: RunTrigger, startedAt: string): BackfillRunEntry {
+    return { poller: 'system_log', trigger, startedAt, durationMs: 0, since: '', queries: 0, pages: 0, read: 0, stored: 0, duplicates: 0 };
+  }
+
+  protected work(entry: BackfillRunEntry, started: number): Promise<void> {
+    return this.backfill(entry, started);
   }
 
   private async backfill(entry: BackfillRunEntry, started: number): Promise<void> {
