@@ -10,7 +10,9 @@
  * slack-messages.json (which message each card key is, for threads and edits).
  */
 import type { Logger } from 'pino';
+import type { CommandDeps, StatsSource } from '../../src/commands/deps.ts';
 import type { Config } from '../../src/config/config.ts';
+import type { TaskSource } from '../../src/followup/task.ts';
 import type { CardSink } from '../../src/delivery/card-sink.ts';
 import type { HttpRouter } from '../../src/http/http-server.ts';
 import type { Metrics } from '../../src/metrics.ts';
@@ -36,6 +38,11 @@ export interface SlackDeps {
   metrics: Metrics;
   /** not needed for delivery; the command issue answers /oig queries from it */
   store?: EventStore;
+  /**
+   * for `/oig skipped` and `/oig stats`: the work queue, and the bot's status (pollers); the outbox and
+   * delivery errors of `stats` come from this adapter itself unless `stats.delivery` is given
+   */
+  commands?: { tasks?: TaskSource; stats?: StatsSource };
 }
 
 /** knobs for tests and the benchmark; production uses the defaults */
@@ -95,7 +102,8 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       }
     }));
 
-  const bolt = createBoltApp({ slack, log, logger, identity: () => identity, refreshIdentity: () => void checkToken() });
+  const commands = commandDeps(deps, () => ({ outbox: outbox.size, errors: problems.list().map(problemLine) }));
+  const bolt = createBoltApp({ slack, log, logger, identity: () => identity, refreshIdentity: () => void checkToken(), ...(commands ? { commands } : {}) });
   if (bolt.mode === 'http') {
     deps.router.add('POST', '/slack/events', guardSlackRequests(bolt.listener, { log, ...(tuning.now ? { now: tuning.now } : {}) }));
   }
@@ -141,6 +149,18 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
     }),
     deliveryErrors: () => problems.list(),
   };
+}
+
+/** what `/oig` reads: the store, the work queue, and the status lines (this adapter's delivery by default) */
+function commandDeps(deps: SlackDeps, delivery: StatsSource['delivery']): CommandDeps | undefined {
+  if (!deps.store) return undefined;
+  const given = deps.commands?.stats;
+  const stats: StatsSource = { ...(given?.pollers ? { pollers: given.pollers } : {}), delivery: given?.delivery ?? delivery };
+  return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
+}
+
+function problemLine(p: DeliveryProblem): string {
+  return `${p.code}${p.channel ? ` in ${p.channel}` : ''}${p.card ? ` (${p.card})` : ''}, ${p.count}× since ${p.firstAt}: ${p.fix}`;
 }
 
 export type { DeliveryProblem } from './delivery/delivery-problems.ts';

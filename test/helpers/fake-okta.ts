@@ -8,6 +8,14 @@
  *   const okta = await FakeOkta.start();
  *   okta.add(decideEvent({ decision: 'REVOKE' }));
  *   okta.script({ status: 503 });           // the next call only
+ *
+ * It also answers the Management API reads of the work queue's "Verify in Okta" (issue 4), from a small
+ * directory: `GET /api/v1/users/{id}/groups`, `/api/v1/apps/{appId}/users/{userId}` (404 when not
+ * assigned; `scope` USER or GROUP), `/api/v1/apps/{appId}/groups` and `/api/v1/groups/rules`.
+ *
+ *   okta.addGroup('00g1', 'Finance', 'OKTA_GROUP'); okta.addMember('00u1', '00g1');
+ *   okta.assignApp('0oa1', '00u1', 'GROUP'); okta.assignAppToGroup('0oa1', '00g1');
+ *   okta.addRule('0pr1', 'Finance by department', ['00g1']);
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +37,13 @@ export class FakeOkta {
   private readonly scripted: Scripted[] = [];
   private answers = 0;
   private readonly server: Server;
+  /** paths of the Management API reads (not the System Log), in order */
+  readonly apiRequests: string[] = [];
+  private readonly groups = new Map<string, { name: string; type: string }>();
+  private readonly members = new Map<string, Set<string>>();
+  private readonly appUsers = new Map<string, Map<string, string>>();
+  private readonly appGroups = new Map<string, Set<string>>();
+  private readonly rules: Array<{ id: string; name: string; status: string; groupIds: string[] }> = [];
 
   private constructor(token: string) {
     this.token = token;
@@ -54,6 +69,33 @@ export class FakeOkta {
     this.scripted.push(...responses);
   }
 
+  addGroup(id: string, name: string, type = 'OKTA_GROUP'): void {
+    this.groups.set(id, { name, type });
+  }
+
+  addMember(userId: string, groupId: string): void {
+    if (!this.members.has(userId)) this.members.set(userId, new Set());
+    this.members.get(userId)!.add(groupId);
+  }
+
+  removeMember(userId: string, groupId: string): void {
+    this.members.get(userId)?.delete(groupId);
+  }
+
+  assignApp(appId: string, userId: string, scope: 'USER' | 'GROUP' = 'USER'): void {
+    if (!this.appUsers.has(appId)) this.appUsers.set(appId, new Map());
+    this.appUsers.get(appId)!.set(userId, scope);
+  }
+
+  assignAppToGroup(appId: string, groupId: string): void {
+    if (!this.appGroups.has(appId)) this.appGroups.set(appId, new Set());
+    this.appGroups.get(appId)!.add(groupId);
+  }
+
+  addRule(id: string, name: string, groupIds: string[], status = 'ACTIVE'): void {
+    this.rules.push({ id, name, status, groupIds });
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -61,6 +103,7 @@ export class FakeOkta {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
+    if (req.method === 'GET' && url.pathname !== '/api/v1/logs' && url.pathname.startsWith('/api/v1/')) return this.directory(req, res, url.pathname);
     if (req.method !== 'GET' || url.pathname !== '/api/v1/logs') return send(res, 404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' });
     this.requests.push({ query: url.searchParams, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     const s = this.scripted.shift();
@@ -97,6 +140,30 @@ export class FakeOkta {
       link: [`<${this.url}/api/v1/logs?${q.toString()}>; rel="self"`, `<${this.url}/api/v1/logs?${next.toString()}>; rel="next"`],
     });
     res.end(JSON.stringify(page.map((m) => m.e)));
+  }
+
+  private directory(req: IncomingMessage, res: ServerResponse, path: string): void {
+    this.apiRequests.push(path);
+    const s = this.scripted.shift();
+    if (s) {
+      res.writeHead(s.status, { 'content-type': 'application/json', ...s.headers });
+      res.end(s.body ?? '{}');
+      return;
+    }
+    if (req.headers.authorization !== `SSWS ${this.token}`) return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
+    const group = (id: string) => ({ id, type: this.groups.get(id)?.type ?? 'OKTA_GROUP', profile: { name: this.groups.get(id)?.name ?? id } });
+    let m: RegExpExecArray | null;
+    if ((m = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(path))) return send(res, 200, [...(this.members.get(m[1]!) ?? [])].map(group));
+    if ((m = /^\/api\/v1\/apps\/([^/]+)\/users\/([^/]+)$/.exec(path))) {
+      const scope = this.appUsers.get(m[1]!)?.get(m[2]!);
+      if (!scope) return send(res, 404, { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${m[2]} (AppUser)` });
+      return send(res, 200, { id: m[2], scope, status: 'PROVISIONED' });
+    }
+    if ((m = /^\/api\/v1\/apps\/([^/]+)\/groups$/.exec(path))) return send(res, 200, [...(this.appGroups.get(m[1]!) ?? [])].map((id) => ({ id, priority: 0 })));
+    if (path === '/api/v1/groups/rules') {
+      return send(res, 200, this.rules.map((r) => ({ id: r.id, name: r.name, status: r.status, type: 'group_rule', actions: { assignUserToGroups: { groupIds: r.groupIds } } })));
+    }
+    return send(res, 404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' });
   }
 }
 

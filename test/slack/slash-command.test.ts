@@ -37,10 +37,10 @@ describe('POST /slack/events: /oig through the real Bolt app on the bot server',
     expect(took).toBeLessThan(3000); // Slack's limit; in practice a few ms
   });
 
-  it('answers other words with the help too, saying the command is not there yet', async () => {
-    const reply = (await (await postSlashCommand(running.url, 'revokes since 7d')).json()) as Reply;
+  it('answers unknown words with the help too, naming the word', async () => {
+    const reply = (await (await postSlashCommand(running.url, 'frobnicate since 7d')).json()) as Reply;
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text).toContain('`revokes` is not available yet');
+    expect(reply.text).toContain('`frobnicate` is not an oig command');
     expect(reply.text).toContain('/oig help');
   });
 

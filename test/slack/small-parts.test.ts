@@ -29,7 +29,7 @@ describe('answerOigCommand', () => {
     expect(answerOigCommand(text).text).not.toContain('not available');
   });
   it('answers unknown words with the help and names the word, clipped and escaped', () => {
-    expect(answerOigCommand('stats').text).toContain('`stats` is not available yet');
+    expect(answerOigCommand('frobnicate').text).toContain('`frobnicate` is not an oig command');
     expect(answerOigCommand(`<${'x'.repeat(100)}`).text).toContain(`\`&lt;${'x'.repeat(39)}\``);
   });
 });

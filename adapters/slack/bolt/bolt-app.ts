@@ -16,6 +16,7 @@
 import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { CommandDeps } from '../../../src/commands/deps.ts';
 import type { Config } from '../../../src/config/config.ts';
 import type { Identity } from '../delivery/slack-api.ts';
 import { registerListeners } from './listeners.ts';
@@ -34,6 +35,8 @@ export interface BoltOptions {
   /** the bot's identity once known; `refresh` asks Slack again (in the background) */
   identity: () => Identity | undefined;
   refreshIdentity: () => void;
+  /** what `/oig` answers from (store, work queue, status); without it only the help answers */
+  commands?: CommandDeps;
 }
 
 export function createBoltApp(o: BoltOptions): BoltSetup {
@@ -58,7 +61,7 @@ export function createBoltApp(o: BoltOptions): BoltSetup {
       installerOptions: { clientOptions },
     });
     const app = new App({ receiver, socketMode: true, authorize, clientOptions, logger: o.logger });
-    registerListeners(app, o.log);
+    registerListeners(app, o.log, o.commands);
     return { mode: 'socket', app };
   }
 
@@ -71,6 +74,6 @@ export function createBoltApp(o: BoltOptions): BoltSetup {
     bodyLimit: SLACK_BODY_LIMIT,
   });
   const app = new App({ receiver, authorize, clientOptions, logger: o.logger });
-  registerListeners(app, o.log);
+  registerListeners(app, o.log, o.commands);
   return { mode: 'http', app, listener: receiver.requestListener };
 }

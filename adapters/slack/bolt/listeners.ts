@@ -4,14 +4,12 @@
  */
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { answerOigCommand } from '../commands/oig-command.ts';
+import type { CommandDeps } from '../../../src/commands/deps.ts';
+import { registerOigCommand } from '../commands/oig-listeners.ts';
 
-export function registerListeners(app: App, log: Logger): void {
-  // Slack waits 3 s for the answer to a slash command; help is computed in microseconds, so the answer is
-  // the ack itself (an HTTP 200 with the ephemeral message), no response_url round trip needed.
-  app.command('/oig', async ({ command, ack }) => {
-    await ack(answerOigCommand(command.text));
-  });
+export function registerListeners(app: App, log: Logger, commands?: CommandDeps): void {
+  // `/oig …` and its "more" button (SPEC §5); without a store only the help answers
+  registerOigCommand(app, commands, log);
 
   // The manual-remediation buttons (SPEC §5) get their handlers in the follow-up issue. Until then a click
   // is acknowledged so Slack does not show the clicker an error, and logged.

@@ -1,48 +1,69 @@
 /**
- * The answer to `/oig …` (SPEC §5), as a pure function of the words typed, so the Bolt listener stays a
- * translator. This issue ships `help`; any other word answers with the help too (saying it is not there
- * yet) until the command issue adds the queries. Answers are ephemeral: only the person who asked sees them.
+ * The answer to `/oig …` (SPEC §5) as Slack sees it: parse the words, run the neutral engine, render one
+ * page as Block Kit. A pure function of (words, page, engine deps), so the Bolt listeners stay translators.
+ * Answers are ephemeral: only the person who asked sees them.
  */
-import type { Block } from '../render/blocks.ts';
-import { escapeMrkdwn } from '../render/mrkdwn.ts';
+import { matchedLine, pageOf, type AnswerPage } from '../../../src/commands/answer.ts';
+import type { CommandDeps } from '../../../src/commands/deps.ts';
+import { runQuery } from '../../../src/commands/engine.ts';
+import { helpAnswer } from '../../../src/commands/help.ts';
+import { parseCommand } from '../../../src/commands/parse.ts';
+import { context, header, textSections, type Block } from '../render/blocks.ts';
+import { SLACK_LIMITS as L } from '../render/limits.ts';
+import { escapeClipped, escapeMrkdwn } from '../render/mrkdwn.ts';
+import { encodeMore, MORE_ACTION } from './more-button.ts';
 
-/** the commands of SPEC §5, in its order */
-export const OIG_COMMANDS: ReadonlyArray<readonly [usage: string, answer: string]> = [
-  ['/oig help', 'these commands'],
-  ['/oig revokes [campaign <name>] [since <7d or date>]', 'REVOKE decisions'],
-  ['/oig skipped', 'open manual-remediation tasks'],
-  ['/oig campaign <name or id>', 'totals by decision and remediation outcome, open tasks'],
-  ['/oig user <name, login or id>', "that person's timeline (decisions, remediations, requests, ASA)"],
-  ['/oig resource <name>', 'who was reviewed for it and what happened'],
-  ['/oig requests [open]', 'access requests'],
-  ['/oig asa [user or server]', 'recent ASA audit events'],
-  ['/oig stats', 'counts, last event received, last poll'],
-  ['/oig export <any of the above>', 'the same as a CSV file'],
-];
+export { OIG_COMMANDS } from '../../../src/commands/help.ts';
 
 export interface CommandReply {
   response_type: 'ephemeral';
   text: string;
   blocks: Block[];
+  /** set when a "more" click replaces the page it was on */
+  replace_original?: boolean;
 }
 
-function helpText(): string {
-  return OIG_COMMANDS.map(([usage, answer]) => `\`${escapeMrkdwn(usage)}\` — ${escapeMrkdwn(answer)}`).join('\n');
+/** runs the words (page `page` of the answer); without a store only the help can be answered */
+export function answerPage(text: string | undefined, deps: CommandDeps | undefined, page = 0): AnswerPage {
+  const { query } = parseCommand(text);
+  const answer = deps ? runQuery(query, deps) : query.kind === 'help' ? helpAnswer(query.unknown) : helpAnswer(undefined, 'No event store is connected to this Slack app, so only the help is available.');
+  return pageOf(answer, page);
 }
 
-export function answerOigCommand(text: string | undefined): CommandReply {
-  const word = (text ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-  const intro = word === '' || word === 'help'
-    ? '*oig-chatops* answers from its own store of Okta events. Commands:'
-    : `\`${escapeMrkdwn(word.slice(0, 40))}\` is not available yet. Commands:`;
-  const body = helpText();
-  return {
-    response_type: 'ephemeral',
-    text: `${intro}\n${body}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: intro } },
-      { type: 'section', text: { type: 'mrkdwn', text: body } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Answers are only visible to you.' }] },
-    ],
-  };
+export function renderPage(p: AnswerPage, text: string): CommandReply {
+  const { answer } = p;
+  const blocks: Block[] = [header(answer.title)];
+  if (answer.notice) blocks.push(...textSections(`⚠️ ${answer.notice}`));
+  if (answer.summary.length) blocks.push(...textSections(answer.summary.join('\n')));
+  if (p.rows.length) blocks.push(...lineSections(p.rows.map((r) => r.line)));
+  const count = matchedLine(p);
+  blocks.push(context(escapeMrkdwn(count), 'Only you can see this.'));
+  if (p.next !== undefined) {
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', action_id: MORE_ACTION, text: { type: 'plain_text', text: `More (page ${p.next + 1} of ${p.pages})` }, value: encodeMore(text, p.next) }],
+    });
+  }
+  const fallback = [answer.title, answer.notice, ...answer.summary, ...p.rows.map((r) => r.line), count].filter((l): l is string => !!l);
+  return { response_type: 'ephemeral', text: escapeClipped(fallback.join('\n'), L.fallbackText), blocks: blocks.slice(0, L.blocksPerMessage) };
+}
+
+/** one line per result, as few sections as Block Kit's 3000 characters per section allow */
+function lineSections(lines: readonly string[]): Block[] {
+  const out: Block[] = [];
+  let cur = '';
+  for (const line of lines) {
+    const l = escapeClipped(line, 500);
+    if (cur && cur.length + l.length + 1 > L.sectionText) {
+      out.push({ type: 'section', text: { type: 'mrkdwn', text: cur, verbatim: true } });
+      cur = '';
+    }
+    cur = cur ? `${cur}\n${l}` : l;
+  }
+  if (cur) out.push({ type: 'section', text: { type: 'mrkdwn', text: cur, verbatim: true } });
+  return out;
+}
+
+export function answerOigCommand(text: string | undefined, deps?: CommandDeps, page = 0): CommandReply {
+  return renderPage(answerPage(text, deps, page), text ?? '');
 }

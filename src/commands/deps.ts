@@ -1,0 +1,35 @@
+/**
+ * What the command engine reads. The store answers from memory; the work queue and the bot's status come
+ * through small interfaces so the engine knows nothing of Slack, Teams or how pollers are built.
+ */
+import type { TaskSource } from '../followup/task.ts';
+import type { EventStore } from '../store/event-store.ts';
+
+export interface PollerLine {
+  name: string;
+  lastRunAt?: string;
+  /** "ok, 12 stored" or the error */
+  result?: string;
+  nextRunAt?: string;
+}
+
+export interface DeliveryLine {
+  /** cards waiting for the chat product */
+  outbox: number;
+  /** what needs a person, one line each */
+  errors: string[];
+}
+
+/** plain-data functions: `/oig stats` calls them when asked, so the numbers are current */
+export interface StatsSource {
+  pollers?(): PollerLine[];
+  delivery?(): DeliveryLine;
+}
+
+export interface CommandDeps {
+  store: Pick<EventStore, 'lookup' | 'keys' | 'stats' | 'campaignTotals'>;
+  /** the manual-remediation work queue; without it `skipped` says it is not available */
+  tasks?: TaskSource;
+  stats?: StatsSource;
+  now?: () => Date;
+}

@@ -1,0 +1,163 @@
+/**
+ * The manual-remediation work queue (SPEC §4, §5, issue 4). Intake tells it about stored remediations:
+ * one it could not carry out opens a task, a later SUCCESS for the same item closes it. The chat adapters
+ * hand it button presses: it checks the clicker against OIG_ALLOWED_USERS, applies the press, stores it
+ * in the audit trail, and republishes the task's card so the message is edited in place.
+ */
+import type { Logger } from 'pino';
+import type { Card } from '../cards/card.ts';
+import { manualTaskId } from '../cards/keys.ts';
+import { needsManualRemediation, type EventRecord, type RemediationRecord } from '../domain/records.ts';
+import type { OktaApi } from '../okta/okta-api.ts';
+import { AuditFile } from './audit-file.ts';
+import { isSuccess, taskFromRecord } from './open-task.ts';
+import { isAllowed } from './permissions.ts';
+import type { Actor, ManualTask, TaskActionName, TaskAudit, TaskSource } from './task.ts';
+import { taskCard } from './task-card.ts';
+import { TaskFile } from './task-file.ts';
+import { transition } from './task-rules.ts';
+import { VERIFY_NOT_CONFIGURED, verifyAccess } from './verify-access.ts';
+
+export interface WorkQueueDeps {
+  dataDir: string;
+  /** config.allowedUsers (lower-cased) */
+  allowedUsers: readonly string[];
+  /** hands cards to the chat sinks; a card with a known key replaces that message */
+  publish: (cards: Card[]) => void;
+  /** undefined without OKTA_ORG_URL / OKTA_API_TOKEN: verify then says what to configure */
+  okta?: OktaApi;
+  /** done tasks are forgotten after this many days (default 400) */
+  retentionDays?: number;
+  now?: () => number;
+  log: Logger;
+}
+
+export interface PressOutcome {
+  result: TaskAudit['result'];
+  /** what to tell the clicker, privately */
+  message: string;
+  task?: ManualTask;
+  /** verify found the access gone and the task is not done: offer "mark done" */
+  offerDone?: boolean;
+}
+
+/** a task id longer than this cannot be ours (ids are `item:<campaignItemId>`): a forged value */
+const MAX_ID = 300;
+
+export class WorkQueue implements TaskSource {
+  /** presses and intake changes run one after another, so two clicks never both see an open task */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly d: WorkQueueDeps,
+    private readonly tasks: TaskFile,
+    private readonly trail: AuditFile,
+  ) {
+    this.now = d.now ?? Date.now;
+  }
+
+  static async open(d: WorkQueueDeps): Promise<WorkQueue> {
+    const [tasks, trail] = await Promise.all([TaskFile.open(d.dataDir), AuditFile.open(d.dataDir)]);
+    const q = new WorkQueue(d, tasks, trail);
+    const pruned = await tasks.prune(d.retentionDays ?? 400, q.now());
+    if (pruned > 0) d.log.info({ pruned }, 'forgot manual-remediation tasks done long ago');
+    return q;
+  }
+
+  /** open and claimed tasks, oldest first */
+  openTasks(): ManualTask[] {
+    return this.tasks.all().map((e) => e.task).filter((t) => t.state !== 'done').sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  }
+
+  get(id: string): ManualTask | undefined {
+    return this.tasks.get(id)?.task;
+  }
+
+  audit(taskId?: string): TaskAudit[] {
+    return this.trail.list(taskId);
+  }
+
+  /** the intake listener: newly stored records, already durable */
+  onStored(records: readonly EventRecord[]): Promise<void> {
+    const remediations = records.filter((r): r is RemediationRecord => r.kind === 'remediation');
+    if (remediations.length === 0) return Promise.resolve();
+    return this.serial(async () => {
+      for (const r of remediations) await this.take(r);
+    });
+  }
+
+  private async take(r: RemediationRecord): Promise<void> {
+    const id = manualTaskId(r);
+    const entry = this.tasks.get(id);
+    if (needsManualRemediation(r)) {
+      // the route already posted the open card for a new task; a repeat for a known item changes nothing
+      if (!entry) await this.tasks.put({ task: taskFromRecord(r), record: r });
+      return;
+    }
+    // only a SUCCESS newer than the skip closes it: Okta may deliver an old event late
+    if (!entry || entry.task.state === 'done' || !isSuccess(r) || Date.parse(r.at) < Date.parse(entry.task.openedAt)) return;
+    const closed: ManualTask = { ...entry.task, state: 'done', closedByOkta: true, ownedAt: r.at, updatedAt: new Date(this.now()).toISOString(), openedBy: r.id };
+    delete closed.owner;
+    const next = { ...entry, task: closed };
+    await this.tasks.put(next);
+    this.d.log.info({ task: id, event: r.id }, 'a later remediation succeeded: manual task closed');
+    this.d.publish([taskCard(next)]);
+  }
+
+  /** one button press; never throws for a bad task id or a refused clicker */
+  async press(action: TaskActionName, rawId: string, actor: Actor): Promise<PressOutcome> {
+    const taskId = rawId.slice(0, MAX_ID);
+    if (!isAllowed(this.d.allowedUsers, actor)) {
+      await this.record(taskId, action, actor, 'refused');
+      return { result: 'refused', message: 'You are not allowed to act on manual-remediation tasks. Ask an admin to add you to OIG_ALLOWED_USERS.' };
+    }
+    if (rawId.length > MAX_ID || !this.tasks.get(taskId)) {
+      await this.record(taskId, action, actor, 'unknown_task');
+      return { result: 'unknown_task', message: 'This button points to a task the bot does not know (it may have been removed). Nothing was changed.' };
+    }
+    if (action === 'verify') return this.verify(taskId, actor);
+    return this.serial(async () => {
+      const entry = this.tasks.get(taskId)!;
+      const at = new Date(this.now()).toISOString();
+      const t = transition(entry.task, action, actor, at);
+      if (t.next) {
+        const next = { ...entry, task: t.next };
+        await this.tasks.put(next);
+        this.d.publish([taskCard(next)]);
+      }
+      await this.record(taskId, action, actor, t.result, t.result === 'ok' ? undefined : t.message);
+      return { result: t.result, message: t.message, task: t.next ?? entry.task };
+    });
+  }
+
+  private async verify(taskId: string, actor: Actor): Promise<PressOutcome> {
+    const task = this.tasks.get(taskId)!.task;
+    if (!this.d.okta) {
+      await this.record(taskId, 'verify', actor, 'error', 'Okta API not configured');
+      return { result: 'error', message: VERIFY_NOT_CONFIGURED, task };
+    }
+    try {
+      const v = await verifyAccess(this.d.okta, task);
+      await this.record(taskId, 'verify', actor, 'ok', v.access);
+      return { result: 'ok', message: v.text, task, ...(v.access === 'gone' && task.state !== 'done' ? { offerDone: true } : {}) };
+    } catch (err) {
+      // HttpError messages name the call and status, never the token
+      const why = err instanceof Error ? err.message : String(err);
+      this.d.log.warn({ task: taskId, err }, 'verify in Okta failed');
+      await this.record(taskId, 'verify', actor, 'error', why);
+      return { result: 'error', message: `Could not ask Okta: ${why}`, task };
+    }
+  }
+
+  private record(taskId: string, action: TaskActionName, actor: Actor, result: TaskAudit['result'], detail?: string): Promise<void> {
+    const entry: TaskAudit = { at: new Date(this.now()).toISOString(), taskId, action, actor, result, ...(detail ? { detail } : {}) };
+    return this.trail.append(entry);
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(run);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+}
