@@ -4,6 +4,8 @@ import { Bot } from './app.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
 import { environmentWithDotEnv } from './config/dot-env.ts';
 import type { CardSink } from './delivery/card-sink.ts';
+import { pollerLines } from './commands/poller-lines.ts';
+import { startFollowUp } from './followup/index.ts';
 import { createLogger } from './logger.ts';
 import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
 
@@ -20,10 +22,21 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   if (localMode) sinks.push(new TerminalSink());
 
   const bot = new Bot({ config, hookSecret: secret.value, log, sinks });
+  // the manual-remediation work queue: its card changes go to whatever sinks there are
+  const followUp = await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)) });
   // Slack joins the bot's one server at /slack/events (or Socket Mode) and receives cards as a sink
   let slack: SlackAdapter | undefined;
   if (config.slack) {
-    slack = await createSlack({ config, router: bot.router, store: bot.store, dataDir: config.dataDir, log, metrics: bot.metrics });
+    slack = await createSlack({
+      config,
+      router: bot.router,
+      store: bot.store,
+      dataDir: config.dataDir,
+      log,
+      metrics: bot.metrics,
+      commands: { tasks: followUp.queue, stats: { pollers: () => pollerLines(bot.pollerStatus()) } },
+      taskQueue: followUp.queue,
+    });
     sinks.push(slack.sink);
   }
   const port = await bot.start();
@@ -38,6 +51,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
     // the bot first (no new cards), then Slack (its outbox is durable; what is left goes out next start)
     bot
       .stop()
+      .then(() => followUp.stop())
       .then(() => slack?.stop())
       .then(
         () => process.exit(0),

@@ -11,6 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { CommandDeps, StatsSource } from '../../src/commands/deps.ts';
+import type { TaskActionDeps } from './actions/register-actions.ts';
 import type { Config } from '../../src/config/config.ts';
 import type { TaskSource } from '../../src/followup/task.ts';
 import type { CardSink } from '../../src/delivery/card-sink.ts';
@@ -43,6 +44,8 @@ export interface SlackDeps {
    * delivery errors of `stats` come from this adapter itself unless `stats.delivery` is given
    */
   commands?: { tasks?: TaskSource; stats?: StatsSource };
+  /** the work queue the manual-remediation buttons press; without it a click is acknowledged and logged */
+  taskQueue?: TaskActionDeps['queue'];
 }
 
 /** knobs for tests and the benchmark; production uses the defaults */
@@ -103,7 +106,16 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
     }));
 
   const commands = commandDeps(deps, () => ({ outbox: outbox.size, errors: problems.list().map(problemLine) }));
-  const bolt = createBoltApp({ slack, log, logger, identity: () => identity, refreshIdentity: () => void checkToken(), ...(commands ? { commands } : {}) });
+  const taskActions = deps.taskQueue ? { queue: deps.taskQueue, allowedUsers: deps.config.allowedUsers, log } : undefined;
+  const bolt = createBoltApp({
+    slack,
+    log,
+    logger,
+    identity: () => identity,
+    refreshIdentity: () => void checkToken(),
+    ...(commands ? { commands } : {}),
+    ...(taskActions ? { taskActions } : {}),
+  });
   if (bolt.mode === 'http') {
     deps.router.add('POST', '/slack/events', guardSlackRequests(bolt.listener, { log, ...(tuning.now ? { now: tuning.now } : {}) }));
   }

@@ -8,6 +8,7 @@ import { createSlack, type SlackAdapter, type SlackTuning } from '../../adapters
 import { Bot } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { CardSink } from '../../src/delivery/card-sink.ts';
+import { startFollowUp, type FollowUp } from '../../src/followup/index.ts';
 import type { FakeSlack } from '../helpers/fake-slack.ts';
 import { SIGNING_SECRET } from '../helpers/slack-requests.ts';
 import { makeDataDir, TEST_SECRET } from '../helpers/start-bot.ts';
@@ -26,6 +27,8 @@ export const FAST: SlackTuning = {
 export interface SlackBot {
   bot: Bot;
   slack: SlackAdapter;
+  /** the work queue, wired as src/main.ts wires it, when asked for (`followUp: true`) */
+  followUp?: FollowUp;
   url: string;
   dataDir: string;
   stop(removeData?: boolean): Promise<void>;
@@ -37,6 +40,8 @@ export interface SlackBotOptions {
   log?: Logger;
   dataDir?: string;
   tuning?: SlackTuning;
+  /** wire the manual-remediation work queue (buttons, /oig skipped) as src/main.ts does */
+  followUp?: boolean;
 }
 
 export async function startSlackBot(fake: FakeSlack, o: SlackBotOptions = {}): Promise<SlackBot> {
@@ -58,18 +63,34 @@ export async function startSlackBot(fake: FakeSlack, o: SlackBotOptions = {}): P
   // the Bot keeps this array: the Slack sink joins it once createSlack has the Bot's router and metrics
   const sinks: CardSink[] = [];
   const bot = new Bot({ config, hookSecret: TEST_SECRET, log, sinks });
-  const slack = await createSlack({ config, router: bot.router, store: bot.store, dataDir, log, metrics: bot.metrics }, { ...FAST, ...o.tuning });
+  const followUp = o.followUp
+    ? await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)), http: { maxAttempts: 2, baseDelayMs: 10 } })
+    : undefined;
+  const slack = await createSlack(
+    {
+      config,
+      router: bot.router,
+      store: bot.store,
+      dataDir,
+      log,
+      metrics: bot.metrics,
+      ...(followUp ? { taskQueue: followUp.queue, commands: { tasks: followUp.queue } } : {}),
+    },
+    { ...FAST, ...o.tuning },
+  );
   sinks.push(slack.sink);
   const port = await bot.start();
   await slack.start();
   return {
     bot,
     slack,
+    ...(followUp ? { followUp } : {}),
     url: `http://127.0.0.1:${port}`,
     dataDir,
     async stop(removeData = false) {
       await bot.idle();
       await bot.stop();
+      await followUp?.stop();
       await slack.stop();
       if (removeData) await rm(dataDir, { recursive: true, force: true });
     },

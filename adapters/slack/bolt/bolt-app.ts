@@ -17,6 +17,7 @@ import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
+import type { TaskActionDeps } from '../actions/register-actions.ts';
 import type { Config } from '../../../src/config/config.ts';
 import type { Identity } from '../delivery/slack-api.ts';
 import { registerListeners } from './listeners.ts';
@@ -37,6 +38,8 @@ export interface BoltOptions {
   refreshIdentity: () => void;
   /** what `/oig` answers from (store, work queue, status); without it only the help answers */
   commands?: CommandDeps;
+  /** the manual-remediation buttons' work queue */
+  taskActions?: TaskActionDeps;
 }
 
 export function createBoltApp(o: BoltOptions): BoltSetup {
@@ -61,7 +64,7 @@ export function createBoltApp(o: BoltOptions): BoltSetup {
       installerOptions: { clientOptions },
     });
     const app = new App({ receiver, socketMode: true, authorize, clientOptions, logger: o.logger });
-    registerListeners(app, o.log, o.commands);
+    registerListeners(app, o.log, o.commands, o.taskActions);
     return { mode: 'socket', app };
   }
 
@@ -74,6 +77,6 @@ export function createBoltApp(o: BoltOptions): BoltSetup {
     bodyLimit: SLACK_BODY_LIMIT,
   });
   const app = new App({ receiver, authorize, clientOptions, logger: o.logger });
-  registerListeners(app, o.log, o.commands);
+  registerListeners(app, o.log, o.commands, o.taskActions);
   return { mode: 'http', app, listener: receiver.requestListener };
 }

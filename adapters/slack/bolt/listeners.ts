@@ -5,18 +5,22 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
+import { registerTaskActions, type TaskActionDeps } from '../actions/register-actions.ts';
 import { registerOigCommand } from '../commands/oig-listeners.ts';
 
-export function registerListeners(app: App, log: Logger, commands?: CommandDeps): void {
+export function registerListeners(app: App, log: Logger, commands?: CommandDeps, taskActions?: TaskActionDeps): void {
   // `/oig …` and its "more" button (SPEC §5); without a store only the help answers
   registerOigCommand(app, commands, log);
 
-  // The manual-remediation buttons (SPEC §5) get their handlers in the follow-up issue. Until then a click
-  // is acknowledged so Slack does not show the clicker an error, and logged.
-  app.action(/^oig_manual_/, async ({ ack, action }) => {
-    await ack();
-    log.info({ action: 'action_id' in action ? action.action_id : undefined }, 'a manual-remediation button was pressed; its handler is not installed yet');
-  });
+  // The manual-remediation buttons (SPEC §5). Only one listener may ack a click (Bolt runs every match),
+  // so without a work queue a click is acknowledged and logged here instead.
+  if (taskActions) registerTaskActions(app, taskActions);
+  else {
+    app.action(/^oig_manual_/, async ({ ack, action }) => {
+      await ack();
+      log.info({ action: 'action_id' in action ? action.action_id : undefined }, 'a manual-remediation button was pressed, but no work queue is wired');
+    });
+  }
 
   app.error(async (error) => {
     log.error({ err: error, code: error.code }, 'a Slack listener failed');

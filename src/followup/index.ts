@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Card } from '../cards/card.ts';
+import type { Config } from '../config/config.ts';
+import { createHttpAgent } from '../http-client/agent.ts';
+import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
+import type { Intake } from '../intake/intake.ts';
+import { OktaApi } from '../okta/okta-api.ts';
+import { startReminders } from './reminders.ts';
+import { WorkQueue } from './work-queue.ts';
+
+export interface FollowUp {
+  queue: WorkQueue;
+  stop(): Promise<void>;
+}
+
+/**
+ * The manual-remediation work queue, assembled (SPEC §4, §5): it opens tasks from newly stored SKIPPED
+ * remediations, publishes card changes to the chat sinks, asks Okta on "Verify" (when OKTA_ORG_URL and
+ * OKTA_API_TOKEN are set) and reminds of overdue tasks on REMINDER_CRON. Chat adapters hand it button
+ * presses (`queue.press`); /oig reads it as a TaskSource.
+ */
+export interface FollowUpDeps {
+  config: Config;
+  intake: Intake;
+  publish: (cards: Card[]) => void;
+  log: Logger;
+  /** retry settings for the Okta calls (tests shorten them) */
+  http?: Omit<HttpClientOptions, 'dispatcher' | 'log'>;
+}
+
+export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
+  const { config, log, publish } = deps;
+  const agent = config.okta ? createHttpAgent() : undefined;
+  const okta = config.okta && agent ? new OktaApi(config.okta.orgUrl, config.okta.apiToken, new HttpClient({ ...deps.http, dispatcher: agent, log })) : undefined;
+  const queue = await WorkQueue.open({
+    dataDir: config.dataDir,
+    allowedUsers: config.allowedUsers,
+    publish,
+    retentionDays: config.retentionDays,
+    log: log.child({ component: 'work-queue' }),
+    ...(okta ? { okta } : {}),
+  });
+  deps.intake.onStored((records) => queue.onStored(records));
+  const reminders = startReminders({ cron: config.reminderCron, source: queue, publish, log });
+  return {
+    queue,
+    async stop() {
+      await reminders.destroy();
+      await agent?.close();
+    },
+  };
+}
