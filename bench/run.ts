@@ -3,6 +3,7 @@ import path from 'node:path';
 import { benchAsaCatchup } from './asa-catchup.ts';
 import { root, runChild, stopChild } from './child.ts';
 import { postAll, type LoadResult } from './load.ts';
+import { benchOigQuery } from './oig-query.ts';
 import { benchSlackBurst } from './slack-burst.ts';
 import { BENCH_SECRET, makeDeliveries } from './records.ts';
 import { round } from './stats.ts';
@@ -54,6 +55,7 @@ const results = {
   store: await store(),
   asa: await benchAsaCatchup(Number(process.env.BENCH_ASA_EVENTS ?? 100_000)),
   burst: await benchSlackBurst(),
+  oig: await benchOigQuery(STORE_EVENTS),
 };
 const b = results.burst;
 const burstOk = b.stored === b.events && b.maxPerSecondPerChannel <= 1 && b.unhandled429 === 0;
@@ -75,6 +77,7 @@ const rows: Array<[string, string, string, string]> = [
     'all stored, <= 1/s/channel, 0 unhandled 429',
     burstOk ? 'yes' : 'NO',
   ],
+  [`/oig answer at ${results.oig.events} events (${results.oig.queries} commands)`, `p50 ${results.oig.p50ms} ms, p99 ${results.oig.p99ms} ms`, 'p99 < 100 ms', results.oig.p99ms < 100 ? 'yes' : 'NO'],
 ];
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));

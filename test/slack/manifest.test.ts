@@ -16,7 +16,7 @@ describe('manifest.yml', () => {
 
   it('asks for exactly the bot scopes the code uses', () => {
     const scopes = [...live.matchAll(/^\s+- ([a-z:.]+)\s*$/gm)].map((m) => m[1]);
-    expect(scopes).toEqual(['chat:write', 'commands', 'files:write']);
+    expect(scopes).toEqual(['chat:write', 'commands', 'files:write', 'users:read', 'users:read.email']);
   });
 
   it('has a bot user, and its usage hint names only real commands', () => {
