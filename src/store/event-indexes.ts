@@ -58,13 +58,12 @@ export class EventIndexes {
       if (!list) map.set(key, [r]);
       else if (list[list.length - 1] !== r) list.push(r);
     });
-    if ((r.kind === 'decision' || r.kind === 'remediation') && r.item) this.tally.add(r, this.maps.item.get(r.item) ?? [r]);
-    else this.tally.add(r, [r]);
+    if (r.kind === 'decision' || r.kind === 'remediation') this.tally.add(r, (r.item && this.maps.item.get(r.item)) || [r]);
   }
 
   /** totals of a campaign (by id, else by name), kept current as records are added */
   campaignTotals(campaign: CampaignRef): CampaignTotals {
-    return this.tally.get(campaign);
+    return this.tally.get(campaign, (key) => this.lookup('campaign', key));
   }
 
   lookup(index: IndexName, key: string): readonly EventRecord[] {
