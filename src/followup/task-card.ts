@@ -14,3 +14,23 @@ export function taskView(entry: StoredTask): ManualTaskView {
 export function taskCard(entry: StoredTask): Card {
   return buildManualRemediationCard(entry.record, { task: taskView(entry) });
 }
+
+/**
+ * The answer to "Verify in Okta", as a reply in the task card's thread (issue: "answer in the thread"), so
+ * the whole team sees what Okta said, with a "Mark done" button when the access is gone.
+ */
+export function verifyReplyCard(entry: StoredTask, who: string, text: string, gone: boolean, at: string): Card {
+  const parent = taskCard(entry);
+  return {
+    kind: 'manual_remediation',
+    family: 'MANUAL',
+    severity: gone ? 'success' : 'warning',
+    title: `Checked in Okta by ${who}`,
+    facts: [],
+    notes: [text],
+    ...(gone && entry.task.state !== 'done' ? { actions: [{ id: 'oig_manual_done' as const, label: 'Mark done', value: entry.task.id, style: 'primary' as const }] } : {}),
+    ...(parent.key ? { threadKey: parent.key } : {}),
+    eventIds: [],
+    at,
+  };
+}

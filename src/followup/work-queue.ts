@@ -13,7 +13,8 @@ import { AuditFile } from './audit-file.ts';
 import { isSuccess, taskFromRecord } from './open-task.ts';
 import { isAllowed } from './permissions.ts';
 import type { Actor, ManualTask, TaskActionName, TaskAudit, TaskSource } from './task.ts';
-import { taskCard } from './task-card.ts';
+import { taskCard, verifyReplyCard } from './task-card.ts';
+import { actorName } from './task-rules.ts';
 import { TaskFile } from './task-file.ts';
 import { transition } from './task-rules.ts';
 import { VERIFY_NOT_CONFIGURED, verifyAccess } from './verify-access.ts';
@@ -140,6 +141,8 @@ export class WorkQueue implements TaskSource {
     try {
       const v = await verifyAccess(this.d.okta, task);
       await this.record(taskId, 'verify', actor, 'ok', v.access);
+      const at = new Date(this.now()).toISOString();
+      this.d.publish([verifyReplyCard(this.tasks.get(taskId)!, actorName(actor), v.text, v.access === 'gone', at)]);
       return { result: 'ok', message: v.text, task, ...(v.access === 'gone' && task.state !== 'done' ? { offerDone: true } : {}) };
     } catch (err) {
       // HttpError messages name the call and status, never the token

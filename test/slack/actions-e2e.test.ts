@@ -177,6 +177,13 @@ describe('Verify in Okta', () => {
     expect(okta.apiRequests).toContain(`/api/v1/apps/${APP.id}/users/${PRINCIPAL.id}`);
     expect(running.queue.audit('item:iciiVerify01')[0]).toMatchObject({ action: 'verify', result: 'ok', detail: 'present' });
     expect(running.queue.get('item:iciiVerify01')?.state).toBe('open');
+    // the answer is also a reply in the card's thread, for everyone in the channel
+    await eventually(() => {
+      const reply = [...fake.messages.values()].find((m) => m.threadTs && m.text.includes('Checked in Okta'));
+      expect(reply?.channel).toBe(MANUAL);
+      expect(JSON.stringify(reply?.blocks)).toContain('Still assigned through group Sales Team');
+      expect(fake.messages.get(reply!.threadTs!)?.text).toContain('Manual remediation');
+    });
   });
 
   it('reports a direct app assignment', async () => {
