@@ -92,8 +92,11 @@ export class WorkQueue implements TaskSource {
     const id = manualTaskId(r);
     const entry = this.tasks.get(id);
     if (needsManualRemediation(r)) {
-      // the route already posted the open card for a new task; a repeat for a known item changes nothing
+      // the route already posted the open card for a new task. A repeat for a known item changes nothing in
+      // the queue, but routing just re-sent the card as "open": send where the task really stands after it
+      // (this listener runs after the dispatcher's, so this version replaces that one).
       if (!entry) await this.tasks.put({ task: taskFromRecord(r), record: r });
+      else if (entry.task.state !== 'open') this.d.publish([taskCard(entry)]);
       return;
     }
     // only a SUCCESS newer than the skip closes it: Okta may deliver an old event late
