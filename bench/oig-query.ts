@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { createSlack } from '../adapters/slack/index.ts';
-import { Bot } from '../src/app.ts';
+import { composeBot } from '../src/compose.ts';
 import { loadConfig } from '../src/config/config.ts';
-import type { CardSink } from '../src/delivery/card-sink.ts';
 import { FakeSlack } from '../test/helpers/fake-slack.ts';
 import { postSlashCommand } from '../test/helpers/slack-requests.ts';
 import { makeRecords } from './records.ts';
@@ -31,13 +29,10 @@ export async function benchOigQuery(events = 1_000_000): Promise<{ events: numbe
     PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, OKTA_HOOK_SECRET: 'bench-oig-hook-secret-0123456789',
     SLACK_BOT_TOKEN: 'xoxb-bench-0000', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, SLACK_CHANNEL: 'C0BENCH',
   });
-  const sinks: CardSink[] = [];
-  const bot = new Bot({ config, hookSecret: config.hook.secret!, log, sinks });
-  const slack = await createSlack({ config, router: bot.router, store: bot.store, dataDir, log, metrics: bot.metrics });
-  sinks.push(slack.sink);
+  const app = await composeBot(config, { hookSecret: config.hook.secret!, log, followUp: false });
+  const { bot } = app;
   try {
-    const port = await bot.start();
-    await slack.start();
+    const port = await app.start();
     const started = performance.now();
     // filled straight into the store (not through the hook): this measures answering, not intake
     const chunk = 100_000;
@@ -62,8 +57,7 @@ export async function benchOigQuery(events = 1_000_000): Promise<{ events: numbe
     }
     return { events: bot.store.stats().events, queries: times.length, p50ms: round(percentile(times, 50), 1), p99ms: round(percentile(times, 99), 1), loadSeconds: round(loadSeconds, 1) };
   } finally {
-    await bot.stop();
-    await slack.stop();
+    await app.stop();
     await fake.close();
     await rm(dataDir, { recursive: true, force: true });
   }

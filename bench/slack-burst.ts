@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { createSlack } from '../adapters/slack/index.ts';
-import { Bot } from '../src/app.ts';
+import { composeBot } from '../src/compose.ts';
 import { loadConfig } from '../src/config/config.ts';
-import type { CardSink } from '../src/delivery/card-sink.ts';
 import type { LogEvent } from '../src/okta/log-event.ts';
 import { FakeSlack, type SlackCall } from '../test/helpers/fake-slack.ts';
 import { campaignEvent, decideEvent, envelope, remediateEvent } from '../test/helpers/okta-events.ts';
@@ -97,13 +95,11 @@ export async function benchSlackBurst(opts: { events?: number; seconds?: number 
     SLACK_BOT_TOKEN: 'xoxb-bench-0000', SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789', SLACK_API_URL: fake.url,
     SLACK_CHANNEL: CHANNELS.cert, SLACK_CHANNEL_MANUAL: CHANNELS.manual,
   });
-  const sinks: CardSink[] = [];
-  const bot = new Bot({ config, hookSecret: config.hook.secret!, log, sinks });
-  const slack = await createSlack({ config, router: bot.router, store: bot.store, dataDir, log, metrics: bot.metrics });
-  sinks.push(slack.sink);
+  const app = await composeBot(config, { hookSecret: config.hook.secret!, log, followUp: false });
+  const { bot } = app;
+  const slack = app.slack!;
   try {
-    const port = await bot.start();
-    await slack.start();
+    const port = await app.start();
     const all = closeBurst(events);
     const bodies: string[] = [];
     for (let i = 0; i < all.length; i += BATCH) bodies.push(JSON.stringify(envelope(all.slice(i, i + BATCH))));
@@ -138,8 +134,7 @@ export async function benchSlackBurst(opts: { events?: number; seconds?: number 
     };
   } finally {
     await bot.idle();
-    await bot.stop();
-    await slack.stop();
+    await app.stop();
     await fake.close();
     await rm(dataDir, { recursive: true, force: true });
   }

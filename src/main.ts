@@ -1,46 +1,22 @@
-import { createSlack, type SlackAdapter } from '../adapters/slack/index.ts';
-import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
-import { Bot } from './app.ts';
+import type { Bot } from './app.ts';
+import { composeBot } from './compose.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
 import { environmentWithDotEnv } from './config/dot-env.ts';
-import type { CardSink } from './delivery/card-sink.ts';
-import { pollerLines } from './commands/poller-lines.ts';
-import { startFollowUp } from './followup/index.ts';
 import { createLogger } from './logger.ts';
 import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
 
 /**
- * Composition root: the only file that sees both the core (src/) and the adapters (adapters/).
- * `npm start` runs this; with no configuration at all it is local mode (SPEC §1).
+ * The entry point of `npm start`: configuration, the hook secret, the assembled bot (compose.ts, the
+ * composition root), the start banner and a clean stop on SIGTERM. With no configuration at all it is
+ * local mode (SPEC §1).
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   const config = loadConfig(environmentWithDotEnv(env));
   const log = createLogger(config.logLevel);
   const secret = await resolveHookSecret(config.hook.secret, config.dataDir);
-  const sinks: CardSink[] = [];
-  const localMode = !config.slack && !config.teams;
-  if (localMode) sinks.push(new TerminalSink());
-
-  const bot = new Bot({ config, hookSecret: secret.value, log, sinks });
-  // the manual-remediation work queue: its card changes go to whatever sinks there are
-  const followUp = await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)) });
-  // Slack joins the bot's one server at /slack/events (or Socket Mode) and receives cards as a sink
-  let slack: SlackAdapter | undefined;
-  if (config.slack) {
-    slack = await createSlack({
-      config,
-      router: bot.router,
-      store: bot.store,
-      dataDir: config.dataDir,
-      log,
-      metrics: bot.metrics,
-      commands: { tasks: followUp.queue, stats: { pollers: () => pollerLines(bot.pollerStatus()) } },
-      taskQueue: followUp.queue,
-    });
-    sinks.push(slack.sink);
-  }
-  const port = await bot.start();
-  await slack?.start();
+  const app = await composeBot(config, { hookSecret: secret.value, log });
+  const { bot, localMode } = app;
+  const port = await app.start();
   process.stdout.write(banner(config, port, secret, localMode, bot.store.stats().events));
 
   let stopping = false;
@@ -48,12 +24,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing deliveries and flushing the store');
-    // the bot first (no new cards), then Slack (its outbox is durable; what is left goes out next start)
-    bot
-      .stop()
-      .then(() => followUp.stop())
-      .then(() => slack?.stop())
-      .then(
+    app.stop().then(
         () => process.exit(0),
         (err: unknown) => {
           log.error({ err }, 'unclean stop');

@@ -4,11 +4,11 @@
  */
 import { rm } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
-import { createSlack, type SlackAdapter, type SlackTuning } from '../../adapters/slack/index.ts';
+import type { SlackAdapter, SlackTuning } from '../../adapters/slack/index.ts';
 import { Bot } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import type { CardSink } from '../../src/delivery/card-sink.ts';
-import { startFollowUp, type FollowUp } from '../../src/followup/index.ts';
+import { composeBot } from '../../src/compose.ts';
+import type { FollowUp } from '../../src/followup/index.ts';
 import type { FakeSlack } from '../helpers/fake-slack.ts';
 import { SIGNING_SECRET } from '../helpers/slack-requests.ts';
 import { makeDataDir, TEST_SECRET } from '../helpers/start-bot.ts';
@@ -60,38 +60,23 @@ export async function startSlackBot(fake: FakeSlack, o: SlackBotOptions = {}): P
     ...o.env,
   });
   const log = o.log ?? pino({ level: 'silent' });
-  // the Bot keeps this array: the Slack sink joins it once createSlack has the Bot's router and metrics
-  const sinks: CardSink[] = [];
-  const bot = new Bot({ config, hookSecret: TEST_SECRET, log, sinks });
-  const followUp = o.followUp
-    ? await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)), http: { maxAttempts: 2, baseDelayMs: 10 } })
-    : undefined;
-  const slack = await createSlack(
-    {
-      config,
-      router: bot.router,
-      store: bot.store,
-      dataDir,
-      log,
-      metrics: bot.metrics,
-      ...(followUp ? { taskQueue: followUp.queue, commands: { tasks: followUp.queue } } : {}),
-    },
-    { ...FAST, ...o.tuning },
-  );
-  sinks.push(slack.sink);
-  const port = await bot.start();
-  await slack.start();
+  const app = await composeBot(config, {
+    hookSecret: TEST_SECRET,
+    log,
+    followUp: o.followUp === true,
+    slackTuning: { ...FAST, ...o.tuning },
+    followUpHttp: { maxAttempts: 2, baseDelayMs: 10 },
+  });
+  const port = await app.start();
   return {
-    bot,
-    slack,
-    ...(followUp ? { followUp } : {}),
+    bot: app.bot,
+    slack: app.slack!,
+    ...(app.followUp ? { followUp: app.followUp } : {}),
     url: `http://127.0.0.1:${port}`,
     dataDir,
     async stop(removeData = false) {
-      await bot.idle();
-      await bot.stop();
-      await followUp?.stop();
-      await slack.stop();
+      await app.bot.idle();
+      await app.stop();
       if (removeData) await rm(dataDir, { recursive: true, force: true });
     },
   };

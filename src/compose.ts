@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { createSlack, type SlackAdapter, type SlackTuning } from '../adapters/slack/index.ts';
+import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
+import { Bot } from './app.ts';
+import { pollerLines } from './commands/poller-lines.ts';
+import type { Config } from './config/config.ts';
+import type { CardSink } from './delivery/card-sink.ts';
+import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
+
+export interface ComposeOptions {
+  hookSecret: string;
+  log: Logger;
+  /** the manual-remediation work queue (default on) */
+  followUp?: boolean;
+  /** tests and benchmarks shorten Slack's pacing and the Okta retries */
+  slackTuning?: SlackTuning;
+  followUpHttp?: FollowUpDeps['http'];
+}
+
+export interface Composed {
+  bot: Bot;
+  slack?: SlackAdapter;
+  followUp?: FollowUp;
+  /** true when no chat is configured: cards go to the terminal */
+  localMode: boolean;
+  /** starts everything; resolves with the bound port */
+  start(): Promise<number>;
+  /** the bot first (no new cards), then the work queue, then Slack (its outbox is durable) */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root's wiring, in one place: the core Bot, the work queue and the chat adapters that are
+ * configured, sharing one list of card sinks. `npm start` (main.ts), the tests and the benchmarks all
+ * assemble the bot through this, so they run the same wiring. The only file besides main.ts that sees
+ * both src/ and adapters/.
+ */
+export async function composeBot(config: Config, o: ComposeOptions): Promise<Composed> {
+  const { log } = o;
+  // the Bot keeps this array: the Slack sink joins it once createSlack has the Bot's router and metrics
+  const sinks: CardSink[] = [];
+  const localMode = !config.slack && !config.teams;
+  if (localMode) sinks.push(new TerminalSink());
+  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks });
+  // the work queue's card changes go to whatever sinks there are
+  const followUp =
+    o.followUp === false
+      ? undefined
+      : await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+  let slack: SlackAdapter | undefined;
+  if (config.slack) {
+    slack = await createSlack(
+      {
+        config,
+        router: bot.router,
+        store: bot.store,
+        dataDir: config.dataDir,
+        log,
+        metrics: bot.metrics,
+        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats: { pollers: () => pollerLines(bot.pollerStatus()) } },
+        ...(followUp ? { taskQueue: followUp.queue } : {}),
+      },
+      o.slackTuning,
+    );
+    sinks.push(slack.sink);
+  }
+  return {
+    bot,
+    localMode,
+    ...(slack ? { slack } : {}),
+    ...(followUp ? { followUp } : {}),
+    async start() {
+      const port = await bot.start();
+      await slack?.start();
+      return port;
+    },
+    async stop() {
+      await bot.stop();
+      await followUp?.stop();
+      await slack?.stop();
+    },
+  };
+}
