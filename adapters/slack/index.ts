@@ -21,13 +21,15 @@ import type { EventStore } from '../../src/store/event-store.ts';
 import { boltLogger } from './bolt/bolt-logger.ts';
 import { createBoltApp } from './bolt/bolt-app.ts';
 import { guardSlackRequests } from './bolt/request-guard.ts';
-import { DeliveryLoop, type LaneStatus, type PacingOptions } from './delivery/delivery-loop.ts';
-import { DeliveryProblems, type DeliveryProblem } from './delivery/delivery-problems.ts';
-import { MessageRefs } from './delivery/message-refs.ts';
-import { Outbox } from './delivery/outbox.ts';
+import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
+import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
+import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { MessageRefs } from '../../src/delivery/message-refs.ts';
+import { Outbox } from '../../src/delivery/outbox.ts';
+import { sendItem } from './delivery/send-item.ts';
 import { deliveryClient, SlackApi, type Identity } from './delivery/slack-api.ts';
+import { fixFor } from './delivery/slack-errors.ts';
 import { SlackSink } from './delivery/slack-sink.ts';
-import { SlackMetrics } from './slack-metrics.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -82,11 +84,12 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
   if (!slack) throw new Error('createSlack needs Slack configured (SLACK_BOT_TOKEN)');
   const log = deps.log.child({ component: 'slack' });
   const logger = boltLogger(log);
-  const [outbox, refs] = await Promise.all([Outbox.open(deps.dataDir), MessageRefs.open(deps.dataDir)]);
-  const slackMetrics = new SlackMetrics(deps.metrics.registry);
-  const problems = new DeliveryProblems(log, slackMetrics);
+  const [outbox, refs] = await Promise.all([Outbox.open(deps.dataDir, 'slack-outbox'), MessageRefs.open(deps.dataDir, 'slack-messages')]);
+  const slackMetrics = new ChatMetrics(deps.metrics.registry, 'slack');
+  const problems = new DeliveryProblems(log, slackMetrics, { product: 'Slack', fixFor });
   const api = new SlackApi(deliveryClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger, ...(tuning.timeoutMs ? { timeoutMs: tuning.timeoutMs } : {}) }));
-  const loop = new DeliveryLoop({ outbox, refs, api, problems, metrics: deps.metrics, slackMetrics, log }, tuning.pacing);
+  const send = (item: Parameters<typeof sendItem>[0]) => sendItem(item, { api, refs, now: Date.now });
+  const loop = new DeliveryLoop({ outbox, send, problems, metrics: deps.metrics, chatMetrics: slackMetrics, sink: 'slack', log }, tuning.pacing);
   const sink = new SlackSink(outbox, refs, slack.channels, loop, deps.metrics, log);
 
   let identity: Identity | undefined;
@@ -175,4 +178,4 @@ function problemLine(p: DeliveryProblem): string {
   return `${p.code}${p.channel ? ` in ${p.channel}` : ''}${p.card ? ` (${p.card})` : ''}, ${p.count}× since ${p.firstAt}: ${p.fix}`;
 }
 
-export type { DeliveryProblem } from './delivery/delivery-problems.ts';
+export type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';

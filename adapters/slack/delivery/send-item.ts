@@ -14,16 +14,10 @@
  * key to prevent that.
  */
 import { renderCard, renderPlain } from '../render/render-card.ts';
-import type { MessageRefs } from './message-refs.ts';
-import type { OutboxItem } from './outbox.ts';
+import type { SendOutcome } from '../../../src/delivery/failure.ts';
+import type { MessageRefs } from '../../../src/delivery/message-refs.ts';
+import type { OutboxItem } from '../../../src/delivery/outbox.ts';
 import type { SlackApi } from './slack-api.ts';
-import type { Failure } from './slack-errors.ts';
-
-export type SendOutcome =
-  | { status: 'delivered'; method: 'chat.postMessage' | 'chat.update'; channel: string }
-  /** an edit-only card whose message was never posted: nothing to do */
-  | { status: 'skipped' }
-  | { status: 'failed'; method: 'chat.postMessage' | 'chat.update'; failure: Failure };
 
 export interface SendDeps {
   api: SlackApi;

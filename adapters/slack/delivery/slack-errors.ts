@@ -5,24 +5,9 @@
  * delivery loop alone decides when to try again (STACK-NOTES: otherwise web-api pauses its whole queue).
  */
 import { webApi } from '@slack/bolt';
+import type { Failure } from '../../../src/delivery/failure.ts';
 
-export type Failure =
-  /** 429: wait `retryAfterMs` (Retry-After), then try the same call again */
-  | { kind: 'rate_limited'; retryAfterMs: number }
-  /** Slack unreachable, 5xx, timeouts, 429 without Retry-After: back off and retry, never drop */
-  | { kind: 'transient'; code: string }
-  /** the bot token is refused: nothing can be posted anywhere until someone fixes it */
-  | { kind: 'token'; code: string }
-  /** this channel refuses the bot: park the channel, keep its cards */
-  | { kind: 'channel'; code: string }
-  /** this message can never be accepted as it is (bad blocks, too long) */
-  | { kind: 'rejected'; code: string }
-  /** chat.update: the message to edit is gone or may not be edited */
-  | { kind: 'gone'; code: string }
-  /** chat.postMessage in a thread: the parent is gone; post top-level instead */
-  | { kind: 'thread'; code: string }
-  /** a refusal we do not know: retried a few times, then dropped as rejected */
-  | { kind: 'unknown'; code: string };
+export type { Failure } from '../../../src/delivery/failure.ts';
 
 const TOKEN = new Set([
   'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'missing_scope',

@@ -8,9 +8,9 @@ import type { Logger } from 'pino';
 import type { Card, RouteFamily } from '../../../src/cards/card.ts';
 import type { CardSink } from '../../../src/delivery/card-sink.ts';
 import type { Metrics } from '../../../src/metrics.ts';
-import type { DeliveryLoop } from './delivery-loop.ts';
-import type { MessageRefs } from './message-refs.ts';
-import type { Outbox, OutboxItem } from './outbox.ts';
+import type { DeliveryLoop } from '../../../src/delivery/delivery-loop.ts';
+import type { MessageRefs } from '../../../src/delivery/message-refs.ts';
+import type { Outbox, OutboxItem } from '../../../src/delivery/outbox.ts';
 
 export class SlackSink implements CardSink {
   readonly name = 'slack';

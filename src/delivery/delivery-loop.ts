@@ -1,8 +1,10 @@
 /**
- * Drains the outbox into Slack, one lane per channel, each paced (SPEC §5/§8: Slack allows about one
+ * Drains an outbox into a chat, one lane per channel, each paced (SPEC §5/§8: Slack allows about one
  * message per second per channel, so a lane makes at most one call per `intervalMs`, 1050 ms by default:
- * a margin for timer jitter so Slack never sees two in one second). Lanes are independent: a 429, an
- * outage backoff or a blocked channel holds one lane, never the others.
+ * a margin for timer jitter so Slack never sees two in one second; Teams allows a little more per
+ * conversation and gets the same pace). Lanes are independent: a 429, an outage backoff or a blocked
+ * channel holds one lane, never the others. The adapter's `send` makes the calls for one item and says
+ * what came of them; everything about waiting, retrying and dropping is decided here, for every chat.
  *
  *   429 + Retry-After    the lane waits that long, then sends the same item again (never dropped)
  *   unreachable / 5xx    exponential backoff from `backoffBaseMs` to `backoffMaxMs`, forever (never dropped)
@@ -11,13 +13,11 @@
  *   card refused         sent once more as plain text; refused again, it is dropped and shown as a problem
  */
 import type { Logger } from 'pino';
-import type { Metrics } from '../../../src/metrics.ts';
-import type { SlackMetrics } from '../slack-metrics.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ChatMetrics } from './chat-metrics.ts';
 import type { DeliveryProblems } from './delivery-problems.ts';
-import type { MessageRefs } from './message-refs.ts';
+import type { SendOutcome } from './failure.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
-import type { SlackApi } from './slack-api.ts';
-import { sendItem, type SendOutcome } from './send-item.ts';
 
 export interface PacingOptions {
   intervalMs: number;
@@ -39,7 +39,7 @@ export const PACING_DEFAULTS: PacingOptions = {
 export interface LaneStatus {
   channel: string;
   waiting: number;
-  /** ISO time before which the lane will not call Slack (pacing, Retry-After, backoff or parking) */
+  /** ISO time before which the lane will not call the chat (pacing, Retry-After, backoff or parking) */
   readyAt?: string;
 }
 
@@ -53,11 +53,13 @@ interface Lane {
 
 export interface LoopDeps {
   outbox: Outbox;
-  refs: MessageRefs;
-  api: SlackApi;
+  /** delivers one item (the adapter's calls: post, edit, reply) */
+  send: (item: OutboxItem) => Promise<SendOutcome>;
   problems: DeliveryProblems;
   metrics: Metrics;
-  slackMetrics: SlackMetrics;
+  chatMetrics: ChatMetrics;
+  /** the sink label of oig_cards_posted_total / oig_cards_failed_total, and how logs name the chat */
+  sink: 'slack' | 'teams';
   log: Logger;
 }
 
@@ -94,7 +96,7 @@ export class DeliveryLoop {
     }
   }
 
-  /** stops calling Slack; an in-flight call finishes (bounded by the client's timeout); the outbox keeps the rest */
+  /** stops calling the chat; an in-flight call finishes (bounded by the client's timeout); the outbox keeps the rest */
   async stop(): Promise<void> {
     this.state = 'stopped';
     for (const wakeUp of this.sleepers) wakeUp();
@@ -115,7 +117,7 @@ export class DeliveryLoop {
 
   private launch(lane: Lane): void {
     lane.running = this.run(lane)
-      .catch((err: unknown) => this.d.log.error({ err, channel: lane.channel }, 'a Slack delivery lane failed'))
+      .catch((err: unknown) => this.d.log.error({ err, channel: lane.channel }, `a ${this.d.sink} delivery lane failed`))
       .finally(() => {
         lane.running = undefined;
         // a card queued while the lane was winding down must not wait for the next wake()
@@ -142,11 +144,11 @@ export class DeliveryLoop {
     this.d.outbox.setInFlight(id, true);
     let outcome: SendOutcome;
     try {
-      outcome = await sendItem(item, { api: this.d.api, refs: this.d.refs, now: Date.now });
+      outcome = await this.d.send(item);
     } catch (err) {
       // e.g. the reference file could not be written: treat like an outage, the item stays
-      this.d.log.error({ err, channel: lane.channel }, 'could not complete a Slack delivery');
-      outcome = { status: 'failed', method: 'chat.postMessage', failure: { kind: 'transient', code: 'local_error' } };
+      this.d.log.error({ err, channel: lane.channel }, `could not complete a ${this.d.sink} delivery`);
+      outcome = { status: 'failed', method: 'post', failure: { kind: 'transient', code: 'local_error' } };
     } finally {
       this.d.outbox.setInFlight(id, false);
     }
@@ -156,8 +158,8 @@ export class DeliveryLoop {
       await this.onFailure(lane, item, outcome);
     } else {
       if (outcome.status === 'delivered') {
-        this.d.slackMetrics.calls.inc({ method: outcome.method, result: 'ok' });
-        this.d.metrics.cardsPosted.inc({ sink: 'slack' });
+        this.d.chatMetrics.calls.inc({ method: outcome.method, result: 'ok' });
+        this.d.metrics.cardsPosted.inc({ sink: this.d.sink });
         this.d.problems.resolve(lane.channel);
         this.lastDeliveredAt = new Date().toISOString();
       }
@@ -171,15 +173,15 @@ export class DeliveryLoop {
   private async onFailure(lane: Lane, item: OutboxItem, outcome: Extract<SendOutcome, { status: 'failed' }>): Promise<void> {
     const f = outcome.failure;
     const now = Date.now();
-    this.d.slackMetrics.calls.inc({ method: outcome.method, result: f.kind === 'rate_limited' ? 'rate_limited' : f.code });
+    this.d.chatMetrics.calls.inc({ method: outcome.method, result: f.kind === 'rate_limited' ? 'rate_limited' : f.code });
     switch (f.kind) {
       case 'rate_limited':
-        this.d.slackMetrics.rateLimited.inc({ channel: lane.channel });
+        this.d.chatMetrics.rateLimited.inc({ channel: lane.channel });
         lane.nextAt = now + Math.max(f.retryAfterMs, this.o.intervalMs);
         return;
       case 'transient':
         lane.failures += 1;
-        if (lane.failures === 1) this.d.log.warn({ channel: lane.channel, code: f.code }, 'Slack is not reachable; cards wait in the outbox and are retried');
+        if (lane.failures === 1) this.d.log.warn({ channel: lane.channel, code: f.code }, `${this.d.sink} is not reachable; cards wait in the outbox and are retried`);
         lane.nextAt = now + this.backoff(lane.failures);
         return;
       case 'token':
@@ -206,7 +208,7 @@ export class DeliveryLoop {
   private async drop(lane: Lane, item: OutboxItem, code: string): Promise<void> {
     this.unknownTries.delete(item.id);
     await this.d.outbox.remove(item.id, item.version, true);
-    this.d.metrics.cardsFailed.inc({ sink: 'slack' });
+    this.d.metrics.cardsFailed.inc({ sink: this.d.sink });
     this.d.problems.refuse(code, lane.channel, item.card.title);
   }
 
@@ -228,6 +230,6 @@ export class DeliveryLoop {
 
   private gauges(): void {
     this.d.metrics.queueDepth.set(this.d.outbox.size);
-    this.d.slackMetrics.outbox.set(this.d.outbox.size);
+    this.d.chatMetrics.outbox.set(this.d.outbox.size);
   }
 }

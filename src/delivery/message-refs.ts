@@ -1,17 +1,19 @@
 /**
- * Which Slack message a card key is (issue 3: "the store remembers channel + ts per thread key"): a card
- * whose key was posted becomes chat.update of that message; a card whose threadKey was posted is posted
- * with that message's ts as thread_ts. Kept in DATA_DIR/state/slack-messages.json.
+ * Which chat message a card key is (issue 3: "the store remembers channel + ts per thread key"): a card
+ * whose key was posted becomes an edit of that message (Slack chat.update, Teams updateActivity); a card
+ * whose threadKey was posted is posted in that message's thread. Kept in DATA_DIR/state/<name>.json
+ * (slack-messages; teams-messages, where the key also names the conversation: one card, several channels).
  *
  * lowdb rewrites the whole file on each change (SPEC §7), so the document is bounded: entries older than 90
  * days are dropped (a decision's remediation and an access request's resolution come well within that),
  * and at most MAX_REFS are kept, oldest first out. Written once per new keyed message, never per edit.
  */
-import { StateFile } from '../../../src/store/state-file.ts';
+import { StateFile } from '../store/state-file.ts';
 
 export interface MessageRef {
-  /** the channel id Slack answered with (chat.update needs the id, not a #name) */
+  /** the channel id Slack answered with (chat.update needs the id, not a #name); the Teams conversation id */
   channel: string;
+  /** Slack's message ts; the Teams activity id */
   ts: string;
   /** when it was posted, ms since epoch */
   at: number;
@@ -27,8 +29,9 @@ const MAX_REFS = 20_000;
 export class MessageRefs {
   private constructor(private readonly file: StateFile<RefsDoc>) {}
 
-  static async open(dataDir: string): Promise<MessageRefs> {
-    return new MessageRefs(await new StateFile<RefsDoc>(dataDir, 'slack-messages', { refs: {} }).open());
+  /** `name`: the state file's name (slack-messages, teams-messages) */
+  static async open(dataDir: string, name: string): Promise<MessageRefs> {
+    return new MessageRefs(await new StateFile<RefsDoc>(dataDir, name, { refs: {} }).open());
   }
 
   get(key: string): MessageRef | undefined {

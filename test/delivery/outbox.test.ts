@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Outbox } from '../../adapters/slack/delivery/outbox.ts';
-import { MessageRefs, REF_MAX_AGE_MS } from '../../adapters/slack/delivery/message-refs.ts';
+import { Outbox } from '../../src/delivery/outbox.ts';
+import { MessageRefs, REF_MAX_AGE_MS } from '../../src/delivery/message-refs.ts';
 import type { Card } from '../../src/cards/card.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
 
@@ -14,24 +14,24 @@ const to = (channel: string) => () => channel;
 describe('Outbox', () => {
   it('keeps cards in order per channel, durably across a reopen', async () => {
     const dir = await makeDataDir();
-    const box = await Outbox.open(dir);
+    const box = await Outbox.open(dir, 'slack-outbox');
     await box.add([card('a'), card('b')], to('C1'));
     await box.add([card('c')], to('C2'));
     expect(box.channels()).toEqual(['C1', 'C2']);
     expect(box.next('C1')!.card.title).toBe('a');
-    const again = await Outbox.open(dir);
+    const again = await Outbox.open(dir, 'slack-outbox');
     expect(again.size).toBe(3);
     expect(JSON.parse(await readFile(path.join(dir, 'state', 'slack-outbox.json'), 'utf8')).items).toHaveLength(3);
   });
 
   it('skips cards without a channel', async () => {
-    const box = await Outbox.open(await makeDataDir());
+    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
     expect(await box.add([card('a')], () => undefined)).toBe(0);
     expect(box.size).toBe(0);
   });
 
   it('coalesces a newer version of a keyed card into the waiting one, in place', async () => {
-    const box = await Outbox.open(await makeDataDir());
+    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
     await box.add([card('v1', { key: 'k' }), card('other')], to('C1'));
     await box.add([card('v2', { key: 'k' })], to('C1'));
     expect(box.size).toBe(2);
@@ -39,7 +39,7 @@ describe('Outbox', () => {
   });
 
   it('never replaces an item in flight; collapse folds the later versions into it before a retry', async () => {
-    const box = await Outbox.open(await makeDataDir());
+    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
     await box.add([card('v1', { key: 'k' })], to('C1'));
     const first = box.next('C1')!;
     box.setInFlight(first.id, true);
@@ -53,7 +53,7 @@ describe('Outbox', () => {
   });
 
   it('removes a delivered item only if no newer version came in meanwhile', async () => {
-    const box = await Outbox.open(await makeDataDir());
+    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
     await box.add([card('v1', { key: 'k' })], to('C1'));
     const item = box.next('C1')!;
     const version = item.version;
@@ -64,7 +64,7 @@ describe('Outbox', () => {
   });
 
   it('keeps updateOnly only when both versions are edit-only', async () => {
-    const box = await Outbox.open(await makeDataDir());
+    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
     await box.add([card('new', { key: 'k' })], to('C1'));
     await box.add([card('edit', { key: 'k', updateOnly: true })], to('C1'));
     expect(box.next('C1')!.card.updateOnly).toBeUndefined();
@@ -74,11 +74,11 @@ describe('Outbox', () => {
 describe('MessageRefs', () => {
   it('remembers channel and ts per key across a reopen and forgets those older than 90 days', async () => {
     const dir = await makeDataDir();
-    const refs = await MessageRefs.open(dir);
+    const refs = await MessageRefs.open(dir, 'slack-messages');
     const now = Date.now();
     await refs.set('decision:new', { channel: 'C1', ts: '1.1', at: now });
     await refs.set('decision:old', { channel: 'C1', ts: '1.2', at: now - REF_MAX_AGE_MS - 1 });
-    const again = await MessageRefs.open(dir);
+    const again = await MessageRefs.open(dir, 'slack-messages');
     expect(again.get('decision:new')).toEqual({ channel: 'C1', ts: '1.1', at: now });
     expect(await again.prune(now)).toBe(1);
     expect(again.get('decision:old')).toBeUndefined();
@@ -88,7 +88,7 @@ describe('MessageRefs', () => {
 
 describe('Outbox.next', () => {
   it('lets edit-only items yield to everything else of the channel', async () => {
-    const box = await Outbox.open(await makeDataDir());
+    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
     await box.add([card('edit 1', { key: 'a', updateOnly: true }), card('edit 2', { key: 'b', updateOnly: true }), card('digest', { key: 'd' })], to('C1'));
     expect(box.next('C1')!.card.title).toBe('digest');
     const digest = box.next('C1')!;

@@ -1,7 +1,9 @@
 /**
- * The persisted outbox (issue 3: "cards wait in a persisted outbox until Slack accepted them"). A StateFile
- * under DATA_DIR/state/slack-outbox.json; every change is durable before it resolves, so cards survive a
- * Slack outage, a 429 and a restart. It only holds what is not delivered yet, so it stays small.
+ * A persisted outbox (issue 3: "cards wait in a persisted outbox until Slack accepted them"; Teams uses its
+ * own). A StateFile under DATA_DIR/state/<name>.json (slack-outbox, teams-outbox); every change is durable
+ * before it resolves, so cards survive a chat outage, a 429 and a restart. It only holds what is not
+ * delivered yet, so it stays small. A "channel" is wherever one message goes: a Slack channel id, a Teams
+ * conversation id. One card may be queued for several channels (Teams subscriptions): one item each.
  *
  * Order: first in, first out per channel. Coalescing: a card whose key matches a waiting item of the same
  * channel replaces that item's card in place (same position, version + 1), so consecutive updates of one
@@ -10,8 +12,8 @@
  * items of one key, a later one always holds a newer version (new versions go into the last of them), which
  * is what lets `collapse` fold them forward.
  */
-import type { Card } from '../../../src/cards/card.ts';
-import { StateFile } from '../../../src/store/state-file.ts';
+import type { Card } from '../cards/card.ts';
+import { StateFile } from '../store/state-file.ts';
 
 export interface OutboxItem {
   id: number;
@@ -20,7 +22,7 @@ export interface OutboxItem {
   /** bumped when a newer version of the card is coalesced in */
   version: number;
   queuedAt: string;
-  /** Slack refused the blocks once: send this card as text only */
+  /** the chat refused the rich card once: send this card as text only */
   plain?: boolean;
 }
 
@@ -29,8 +31,11 @@ interface OutboxDoc {
   items: OutboxItem[];
 }
 
-/** decides a card's channel while it is queued; `queued(key)` finds a queued item with that key */
-export type Placer = (card: Card, queued: (key: string) => OutboxItem | undefined) => string | undefined;
+/**
+ * decides a card's channel(s) while it is queued (none: not posted); `queued(key)` finds a queued item with
+ * that key
+ */
+export type Placer = (card: Card, queued: (key: string) => OutboxItem | undefined) => string | readonly string[] | undefined;
 
 /** updateOnly survives a merge only if both versions are edit-only: one that may post wins */
 function merged(older: Card, newer: Card): Card {
@@ -44,8 +49,9 @@ export class Outbox {
 
   private constructor(private readonly file: StateFile<OutboxDoc>) {}
 
-  static async open(dataDir: string): Promise<Outbox> {
-    return new Outbox(await new StateFile<OutboxDoc>(dataDir, 'slack-outbox', { nextId: 1, items: [] }).open());
+  /** `name`: the state file's name (slack-outbox, teams-outbox) */
+  static async open(dataDir: string, name: string): Promise<Outbox> {
+    return new Outbox(await new StateFile<OutboxDoc>(dataDir, name, { nextId: 1, items: [] }).open());
   }
 
   get size(): number {
@@ -86,19 +92,21 @@ export class Outbox {
     return this.file
       .update((doc) => {
         const queued = (key: string) => doc.items.find((i) => i.card.key === key);
-        // the last waiting item of a key holds its newest version: coalescing into it keeps that true
-        const pending = (key: string) => doc.items.findLast((i) => i.card.key === key && !this.inFlight.has(i.id));
+        // the last waiting item of a key in a channel holds its newest version: coalescing into it keeps that true
+        const pending = (key: string, channel: string) => doc.items.findLast((i) => i.card.key === key && i.channel === channel && !this.inFlight.has(i.id));
         for (const card of cards) {
-          const channel = place(card, queued);
-          if (channel === undefined) continue;
-          count += 1;
-          const same = card.key !== undefined ? pending(card.key) : undefined;
-          if (same && same.channel === channel) {
-            same.card = merged(same.card, card);
-            same.version += 1;
-            delete same.plain;
-          } else {
-            doc.items.push({ id: doc.nextId++, channel, card, version: 1, queuedAt });
+          const placed = place(card, queued);
+          const channels = placed === undefined ? [] : typeof placed === 'string' ? [placed] : placed;
+          for (const channel of channels) {
+            count += 1;
+            const same = card.key !== undefined ? pending(card.key, channel) : undefined;
+            if (same) {
+              same.card = merged(same.card, card);
+              same.version += 1;
+              delete same.plain;
+            } else {
+              doc.items.push({ id: doc.nextId++, channel, card, version: 1, queuedAt });
+            }
           }
         }
       })

@@ -1,11 +1,18 @@
 /**
  * Failures that will not go away by waiting (a wrong channel id, a bot not invited, a revoked token, a card
- * Slack refuses): each is logged once with what to fix and kept here for `/oig stats` and /metrics until a
- * call to that channel succeeds again. Refused cards are remembered (the last 20) even after recovery.
+ * the chat refuses): each is logged once with what to fix and kept here for `/oig stats` and /metrics until
+ * a call to that channel succeeds again. Refused cards are remembered (the last 20) even after recovery.
+ * The adapter says what to fix (`fixFor`): the codes and their remedies are the chat product's.
  */
 import type { Logger } from 'pino';
-import { fixFor } from './slack-errors.ts';
-import type { SlackMetrics } from '../slack-metrics.ts';
+import type { ChatMetrics } from './chat-metrics.ts';
+
+export interface ProblemWords {
+  /** "Slack", "Teams": how log lines name the chat */
+  product: string;
+  /** what an admin must do about a refusal code (in a channel) */
+  fixFor(code: string, channel?: string): string;
+}
 
 export type ProblemScope = 'token' | 'channel' | 'card';
 
@@ -30,7 +37,8 @@ export class DeliveryProblems {
 
   constructor(
     private readonly log: Logger,
-    private readonly metrics: SlackMetrics,
+    private readonly metrics: ChatMetrics,
+    private readonly words: ProblemWords,
   ) {}
 
   /** a channel or the token refuses the bot; logs only the first time */
@@ -43,18 +51,18 @@ export class DeliveryProblems {
       known.lastAt = now;
       return;
     }
-    const problem: DeliveryProblem = { scope, code, ...(channel ? { channel } : {}), fix: fixFor(code, channel), firstAt: now, lastAt: now, count: 1 };
+    const problem: DeliveryProblem = { scope, code, ...(channel ? { channel } : {}), fix: this.words.fixFor(code, channel), firstAt: now, lastAt: now, count: 1 };
     this.blocking.set(id, problem);
     this.metrics.problems.set(this.blocking.size);
-    this.log.error({ code, channel, scope }, `Slack delivery blocked, cards are kept until it is fixed: ${problem.fix}`);
+    this.log.error({ code, channel, scope }, `${this.words.product} delivery blocked, cards are kept until it is fixed: ${problem.fix}`);
   }
 
-  /** a card Slack will never accept as it is was dropped */
+  /** a card the chat will never accept as it is was dropped */
   refuse(code: string, channel: string, title: string): void {
     const now = new Date().toISOString();
-    this.refused.unshift({ scope: 'card', code, channel, fix: fixFor(code, channel), card: title, firstAt: now, lastAt: now, count: 1 });
+    this.refused.unshift({ scope: 'card', code, channel, fix: this.words.fixFor(code, channel), card: title, firstAt: now, lastAt: now, count: 1 });
     this.refused.length = Math.min(this.refused.length, MAX_CARD_PROBLEMS);
-    this.log.error({ code, channel, card: title }, 'Slack refused a card even as plain text; it was dropped');
+    this.log.error({ code, channel, card: title }, `${this.words.product} refused a card even as plain text; it was dropped`);
   }
 
   /** a call to `channel` succeeded: that channel and the token work (again) */
@@ -64,7 +72,7 @@ export class DeliveryProblems {
       if (p.scope === 'token' || p.channel === channel) {
         this.blocking.delete(id);
         changed = true;
-        this.log.info({ code: p.code, channel: p.channel }, 'Slack delivery works again');
+        this.log.info({ code: p.code, channel: p.channel }, `${this.words.product} delivery works again`);
       }
     }
     if (changed) this.metrics.problems.set(this.blocking.size);
