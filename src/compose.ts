@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createSlack, type SlackAdapter, type SlackTuning } from '../adapters/slack/index.ts';
+import { createTeams, type TeamsAdapter, type TeamsTuning } from '../adapters/teams/index.ts';
 import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
 import { Bot } from './app.ts';
 import { pollerLines } from './commands/poller-lines.ts';
@@ -14,18 +15,20 @@ export interface ComposeOptions {
   followUp?: boolean;
   /** tests and benchmarks shorten Slack's pacing and the Okta retries */
   slackTuning?: SlackTuning;
+  teamsTuning?: TeamsTuning;
   followUpHttp?: FollowUpDeps['http'];
 }
 
 export interface Composed {
   bot: Bot;
   slack?: SlackAdapter;
+  teams?: TeamsAdapter;
   followUp?: FollowUp;
   /** true when no chat is configured: cards go to the terminal */
   localMode: boolean;
   /** starts everything; resolves with the bound port */
   start(): Promise<number>;
-  /** the bot first (no new cards), then the work queue, then Slack (its outbox is durable) */
+  /** the bot first (no new cards), then the work queue, then the chats (their outboxes are durable) */
   stop(): Promise<void>;
 }
 
@@ -64,20 +67,40 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     );
     sinks.push(slack.sink);
   }
+  let teams: TeamsAdapter | undefined;
+  if (config.teams) {
+    teams = await createTeams(
+      {
+        config,
+        router: bot.router,
+        store: bot.store,
+        dataDir: config.dataDir,
+        log,
+        metrics: bot.metrics,
+        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats: { pollers: () => pollerLines(bot.pollerStatus()) } },
+        ...(followUp ? { taskQueue: followUp.queue } : {}),
+      },
+      o.teamsTuning,
+    );
+    sinks.push(teams.sink);
+  }
   return {
     bot,
     localMode,
     ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
     ...(followUp ? { followUp } : {}),
     async start() {
       const port = await bot.start();
       await slack?.start();
+      await teams?.start();
       return port;
     },
     async stop() {
       await bot.stop();
       await followUp?.stop();
       await slack?.stop();
+      await teams?.stop();
     },
   };
 }

@@ -48,6 +48,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
     '',
     `oig-chatops is running${localMode ? ' in local mode: cards are printed here' : ''}`,
     `  Slack                 ${config.slack ? (config.slack.appToken ? 'on: Socket Mode' : `on: http://${host}:${port}/slack/events`) : 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)'}`,
+    `  Teams                 ${config.teams ? `on: http://${host}:${port}/api/messages${config.teams.appId ? '' : ' WITHOUT Bot Framework auth (TEAMS_DEV_NO_AUTH=1, local testing only)'}` : 'off (set TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID)'}`,
     `  Okta event hook URL   ${url}   (use your public https address in Okta)`,
     `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
     `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,

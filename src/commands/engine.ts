@@ -3,11 +3,12 @@
  * indexes, synchronously: at 1M events the slowest query stays in the tens of milliseconds (bench/oig-query.ts),
  * well inside Slack's 3 s, so adapters can answer in the ack itself.
  */
-import type { Answer } from './answer.ts';
+import { pageOf, type Answer, type AnswerPage } from './answer.ts';
 import { asa } from './asa.ts';
 import { campaign } from './campaign.ts';
 import type { CommandDeps } from './deps.ts';
 import { helpAnswer } from './help.ts';
+import { parseCommand } from './parse.ts';
 import type { OigQuery } from './query.ts';
 import { requests } from './requests.ts';
 import { resource } from './resource.ts';
@@ -39,4 +40,14 @@ export function runQuery(q: OigQuery, deps: CommandDeps): Answer {
     case 'stats':
       return stats(deps);
   }
+}
+
+/**
+ * The words of a chat command to one page of its answer (Slack `/oig`, Teams `@OIG oig`). Without a store
+ * only the help can be answered.
+ */
+export function answerPage(text: string | undefined, deps: CommandDeps | undefined, page = 0): AnswerPage {
+  const { query } = parseCommand(text);
+  const answer = deps ? runQuery(query, deps) : query.kind === 'help' ? helpAnswer(query.unknown) : helpAnswer(undefined, 'No event store is connected to this chat app, so only the help is available.');
+  return pageOf(answer, page);
 }

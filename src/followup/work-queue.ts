@@ -75,6 +75,12 @@ export class WorkQueue implements TaskSource {
     return this.tasks.get(id)?.task;
   }
 
+  /** the task's card as it stands now (what a chat shows after a press), or undefined for an unknown id */
+  card(taskId: string): Card | undefined {
+    const entry = this.tasks.get(taskId.slice(0, MAX_ID));
+    return entry ? taskCard(entry) : undefined;
+  }
+
   audit(taskId?: string): TaskAudit[] {
     return this.trail.list(taskId);
   }

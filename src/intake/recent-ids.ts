@@ -10,6 +10,10 @@ export class RecentIds {
     return this.ids.has(id);
   }
 
+  delete(id: string): void {
+    this.ids.delete(id);
+  }
+
   add(id: string): void {
     this.ids.add(id);
     if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);

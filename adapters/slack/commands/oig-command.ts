@@ -3,11 +3,9 @@
  * page as Block Kit. A pure function of (words, page, engine deps), so the Bolt listeners stay translators.
  * Answers are ephemeral: only the person who asked sees them.
  */
-import { matchedLine, pageOf, type AnswerPage } from '../../../src/commands/answer.ts';
+import { matchedLine, type AnswerPage } from '../../../src/commands/answer.ts';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
-import { runQuery } from '../../../src/commands/engine.ts';
-import { helpAnswer } from '../../../src/commands/help.ts';
-import { parseCommand } from '../../../src/commands/parse.ts';
+import { answerPage } from '../../../src/commands/engine.ts';
 import { context, header, textSections, type Block } from '../render/blocks.ts';
 import { SLACK_LIMITS as L } from '../render/limits.ts';
 import { escapeClipped, escapeMrkdwn } from '../render/mrkdwn.ts';
@@ -21,13 +19,6 @@ export interface CommandReply {
   blocks: Block[];
   /** set when a "more" click replaces the page it was on */
   replace_original?: boolean;
-}
-
-/** runs the words (page `page` of the answer); without a store only the help can be answered */
-export function answerPage(text: string | undefined, deps: CommandDeps | undefined, page = 0): AnswerPage {
-  const { query } = parseCommand(text);
-  const answer = deps ? runQuery(query, deps) : query.kind === 'help' ? helpAnswer(query.unknown) : helpAnswer(undefined, 'No event store is connected to this Slack app, so only the help is available.');
-  return pageOf(answer, page);
 }
 
 export function renderPage(p: AnswerPage, text: string): CommandReply {

@@ -7,8 +7,9 @@
  * `text` is the notification line and the fallback for clients that cannot show blocks (Slack asks for it
  * whenever blocks are sent); it is escaped like everything else.
  */
-import type { Card, CardKind, Severity } from '../../../src/cards/card.ts';
+import type { Card, Severity } from '../../../src/cards/card.ts';
 import { clip, timeText } from '../../../src/cards/format.ts';
+import { KIND_LABELS } from '../../../src/cards/kind-labels.ts';
 import { actions, context, escapeMrkdwn, fieldSections, header, listSections, textSections, type Block } from './blocks.ts';
 import { SLACK_LIMITS as L } from './limits.ts';
 import { escapeClipped } from './mrkdwn.ts';
@@ -20,17 +21,8 @@ export interface SlackMessage {
 
 const MARKERS: Record<Severity, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', danger: '🛑' };
 
-export const KIND_LABELS: Record<CardKind, string> = {
-  decision: 'Access certification decision',
-  remediation: 'Access certification remediation',
-  manual_remediation: 'Manual remediation task',
-  campaign: 'Access certification campaign',
-  access_request: 'Access request',
-  access_review: 'Security access review',
-  system_alert: 'Okta system alert',
-  asa: 'Okta Advanced Server Access',
-  digest: 'Campaign digest',
-};
+// defined in src/cards so the Teams renderer shares it; re-exported for existing importers
+export { KIND_LABELS };
 
 /** header, context, a possible "shortened" notice and the actions block are always kept */
 const RESERVED_BLOCKS = 4;

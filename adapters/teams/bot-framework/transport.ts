@@ -1,0 +1,180 @@
+/**
+ * The TeamsTransport on botbuilder 4.23 — the only file that imports botbuilder (issue 7: the SDK was
+ * archived at the end of 2025; a move to the Microsoft 365 Agents SDK rewrites this file and nothing else).
+ *
+ *   - CloudAdapter with ConfigurationBotFrameworkAuthentication, single-tenant (TEAMS_APP_ID,
+ *     TEAMS_APP_PASSWORD, TEAMS_TENANT_ID), as Azure creates bots now. With TEAMS_DEV_NO_AUTH=1 and no app
+ *     id, botbuilder skips authentication (STACK-NOTES) and replies to the activity's serviceUrl unsigned.
+ *   - The connector client's own retry policy is off: 429 and 5xx reach our paced delivery loop, which
+ *     honours Retry-After per conversation and keeps the card (src/delivery/delivery-loop.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  TeamsInfo,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import { ConnectorCallError, type ConversationRef, type IncomingActivity, type TeamsMember, type TeamsTransport } from '../teams-types.ts';
+
+export interface TransportConfig {
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+}
+
+/** what an error thrown by a connector call tells: HTTP status, Teams' error code, Retry-After in seconds */
+interface ConnectorErrorInfo {
+  status?: number;
+  code?: string;
+  retryAfterSeconds?: number;
+}
+
+export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): TeamsTransport {
+  const credentials = new ConfigurationServiceClientCredentialFactory({
+    ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppPassword: cfg.appPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: cfg.tenantId } : {}),
+  });
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    { ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppTenantId: cfg.tenantId } : {}) },
+    credentials,
+    undefined,
+    undefined,
+    { noRetryPolicy: true },
+  );
+  const adapter = new CloudAdapter(auth);
+  // botbuilder's default logs to console.error and rethrows: log once here, the HTTP answer is a 500
+  adapter.onTurnError = async (_context, err) => {
+    log.error({ err }, 'a Teams activity could not be handled');
+    throw err;
+  };
+  const appId = cfg.appId ?? '';
+
+  const proactive = async (ref: ConversationRef, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
+    try {
+      await adapter.continueConversationAsync(appId, toReference(ref), logic);
+    } catch (err) {
+      const info = connectorErrorInfo(err);
+      throw new ConnectorCallError((err as Error)?.message ?? 'connector call failed', info.status, info.code, info.retryAfterSeconds);
+    }
+  };
+
+  return {
+    async handle(req, body, res, handler) {
+      const request = { body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' };
+      await adapter.process(request, nodeResponse(res), async (context) => {
+        const reply = await handler({
+          activity: incoming(context),
+          reference: fromReference(TurnContext.getConversationReference(context.activity)),
+          reply: async (activity) => (await context.sendActivity(activity as Partial<Activity>))?.id,
+          member: (userId) => memberOf(context, userId, log),
+        });
+        if (reply && context.activity.type === 'invoke') {
+          await context.sendActivity({ type: 'invokeResponse', value: { status: reply.status, body: reply.body } });
+        }
+      });
+    },
+    async send(ref, activity) {
+      let id: string | undefined;
+      await proactive(ref, async (context) => {
+        // botbuilder marks a proactive message as a reply to its made-up continuation activity (a random
+        // uuid): drop that, so Teams gets sendToConversation — a new post, or a reply when the conversation
+        // id names a thread (`;messageid=`)
+        context.onSendActivities(async (_ctx, activities, next) => {
+          for (const a of activities) delete a.replyToId;
+          return next();
+        });
+        id = (await context.sendActivity(activity as Partial<Activity>))?.id;
+      });
+      if (!id) throw new ConnectorCallError('Teams accepted the message but gave no activity id', 502);
+      return id;
+    },
+    async update(ref, activityId, activity) {
+      await proactive(ref, async (context) => {
+        await context.updateActivity({ ...(activity as Partial<Activity>), id: activityId });
+      });
+    },
+  };
+}
+
+/** reads status, Teams error code and Retry-After from what the connector client threw */
+function connectorErrorInfo(err: unknown): ConnectorErrorInfo {
+  const e = err as { statusCode?: unknown; code?: unknown; response?: { headers?: { get?: (n: string) => string | undefined }; bodyAsText?: string } };
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  const retryAfter = e?.response?.headers?.get?.('retry-after');
+  let code = typeof e?.code === 'string' ? e.code : undefined;
+  try {
+    const parsed = JSON.parse(e?.response?.bodyAsText ?? '') as { error?: { code?: unknown } };
+    if (typeof parsed.error?.code === 'string') code = parsed.error.code;
+  } catch {
+    // not JSON: keep the client's code
+  }
+  const seconds = retryAfter !== undefined && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
+  return { ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}), ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}) };
+}
+
+/** the activity as the handler sees it: the bot's own @mention removed from the text */
+function incoming(context: TurnContext): IncomingActivity {
+  const a = context.activity;
+  const text = a.type === 'message' ? TurnContext.removeRecipientMention(a) : a.text;
+  return { ...(a as unknown as IncomingActivity), ...(typeof text === 'string' ? { text: text.trim() } : {}) };
+}
+
+async function memberOf(context: TurnContext, userId: string, log: Logger): Promise<TeamsMember | undefined> {
+  try {
+    const m = await TeamsInfo.getMember(context, userId);
+    return {
+      id: m.id,
+      ...(m.name ? { name: m.name } : {}),
+      ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}),
+      ...(m.userPrincipalName ? { userPrincipalName: m.userPrincipalName } : {}),
+      ...(m.email ? { email: m.email } : {}),
+    };
+  } catch (err) {
+    log.warn({ err: connectorErrorInfo(err), user: userId }, 'could not read the Teams roster entry; matching OIG_ALLOWED_USERS by AAD object id only');
+    return undefined;
+  }
+}
+
+/** the stored reference never carries an activity id: a proactive post starts a new thread */
+function fromReference(r: Partial<ConversationReference>): ConversationRef {
+  return {
+    serviceUrl: r.serviceUrl ?? '',
+    channelId: r.channelId ?? 'msteams',
+    conversation: { ...(r.conversation ?? { id: '' }) } as ConversationRef['conversation'],
+    bot: { id: r.bot?.id ?? '', ...(r.bot?.name ? { name: r.bot.name } : {}) },
+  };
+}
+
+function toReference(ref: ConversationRef): Partial<ConversationReference> {
+  return { serviceUrl: ref.serviceUrl, channelId: ref.channelId, conversation: ref.conversation as ConversationReference['conversation'], bot: { id: ref.bot.id, name: ref.bot.name ?? '' } };
+}
+
+/** node's ServerResponse in the shape CloudAdapter.process writes to (status, header, send, end) */
+function nodeResponse(res: ServerResponse) {
+  return {
+    socket: res.socket,
+    status(code: number) {
+      res.statusCode = code;
+    },
+    header(name: string, value: unknown) {
+      res.setHeader(name, String(value));
+    },
+    send(body: unknown) {
+      if (body === undefined || body === null) return;
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.write(body);
+        return;
+      }
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.write(JSON.stringify(body));
+    },
+    end() {
+      res.end();
+    },
+  };
+}

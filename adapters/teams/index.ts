@@ -1,0 +1,150 @@
+/**
+ * Microsoft Teams, wired (issue 7). The composition root calls `createTeams` when `config.teams` is set:
+ *
+ *   - POST /api/messages on the bot's one server: Bot Framework activities through TeamsTransport
+ *     (bot-framework/transport.ts, the only botbuilder import), dispatched by turns/turn-handler.ts;
+ *   - GET /teams/exports: the CSV downloads of `oig export …` (csv-exports.ts);
+ *   - `sink` queues cards durably for every subscribed conversation; the same paced delivery loop as Slack
+ *     posts them (src/delivery), honouring Teams' 429s per conversation.
+ *
+ * State in DATA_DIR/state/: teams-subscriptions.json (where cards go, with conversation references),
+ * teams-outbox.json (cards not yet accepted by Teams), teams-messages.json (which activity each card is,
+ * per conversation, for threads and edits).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { CommandDeps, StatsSource } from '../../src/commands/deps.ts';
+import type { Config } from '../../src/config/config.ts';
+import type { CardSink } from '../../src/delivery/card-sink.ts';
+import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
+import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
+import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { MessageRefs } from '../../src/delivery/message-refs.ts';
+import { Outbox, type OutboxItem } from '../../src/delivery/outbox.ts';
+import type { TaskSource } from '../../src/followup/task.ts';
+import type { HttpRouter } from '../../src/http/http-server.ts';
+import type { Metrics } from '../../src/metrics.ts';
+import type { EventStore } from '../../src/store/event-store.ts';
+import { createBotFrameworkTransport } from './bot-framework/transport.ts';
+import { CsvExports, EXPORT_PATH } from './csv-exports.ts';
+import { sendTeamsItem } from './delivery/send-teams-item.ts';
+import { fixForTeams } from './delivery/teams-errors.ts';
+import { TeamsSink } from './delivery/teams-sink.ts';
+import { messagesRoute } from './messages-route.ts';
+import { Subscriptions } from './subscriptions.ts';
+import type { TeamsTransport } from './teams-types.ts';
+import type { TaskPresser, TurnDeps } from './turns/teams-context.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface TeamsDeps {
+  config: Config;
+  router: HttpRouter;
+  dataDir: string;
+  log: Logger;
+  metrics: Metrics;
+  /** the event store `oig …` answers from; without it only the help is answered */
+  store?: EventStore;
+  /** for `oig skipped` and `oig stats`: the work queue and the bot's status (pollers) */
+  commands?: { tasks?: TaskSource; stats?: StatsSource };
+  /** the work queue the manual-remediation buttons press */
+  taskQueue?: TaskPresser;
+}
+
+/** knobs for tests; production uses the defaults */
+export interface TeamsTuning {
+  pacing?: Partial<PacingOptions>;
+}
+
+export interface TeamsStatus {
+  auth: 'bot-framework' | 'disabled';
+  subscriptions: number;
+  outbox: number;
+  lanes: LaneStatus[];
+  lastDeliveredAt?: string;
+  problems: DeliveryProblem[];
+}
+
+export interface TeamsAdapter {
+  sink: CardSink;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): TeamsStatus;
+  deliveryErrors(): DeliveryProblem[];
+}
+
+export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}, transport?: TeamsTransport): Promise<TeamsAdapter> {
+  const teams = deps.config.teams;
+  if (!teams) throw new Error('createTeams needs Teams configured (TEAMS_APP_ID … or TEAMS_DEV_NO_AUTH=1)');
+  const log = deps.log.child({ component: 'teams' });
+  const authenticated = teams.appId !== undefined;
+  if (!authenticated) {
+    log.warn('TEAMS_DEV_NO_AUTH=1: /api/messages accepts activities without Bot Framework authentication. For local testing only: never expose this bot like that.');
+  } else if (teams.devNoAuth) {
+    log.warn('TEAMS_DEV_NO_AUTH is ignored: TEAMS_APP_ID is set, so Bot Framework authentication is on');
+  }
+  const bf = transport ?? createBotFrameworkTransport({ ...(teams.appId ? { appId: teams.appId, appPassword: teams.appPassword, tenantId: teams.tenantId } : {}) }, log);
+
+  const [subscriptions, outbox, refs] = await Promise.all([
+    Subscriptions.open(deps.dataDir),
+    Outbox.open(deps.dataDir, 'teams-outbox'),
+    MessageRefs.open(deps.dataDir, 'teams-messages'),
+  ]);
+  const chatMetrics = new ChatMetrics(deps.metrics.registry, 'teams');
+  const problems = new DeliveryProblems(log, chatMetrics, { product: 'Teams', fixFor: fixForTeams });
+  const send = (item: OutboxItem) => sendTeamsItem(item, { transport: bf, refs, subscriptions, now: Date.now });
+  const loop = new DeliveryLoop({ outbox, send, problems, metrics: deps.metrics, chatMetrics, sink: 'teams', log }, tuning.pacing);
+  const sink = new TeamsSink(outbox, refs, subscriptions, loop, deps.metrics, log);
+  const exports = new CsvExports();
+
+  const commands: CommandDeps | undefined = deps.store
+    ? {
+        store: deps.store,
+        stats: { ...(deps.commands?.stats?.pollers ? { pollers: deps.commands.stats.pollers } : {}), delivery: deps.commands?.stats?.delivery ?? (() => ({ outbox: outbox.size, errors: problems.list().map((p) => `${p.code}: ${p.fix}`) })) },
+        ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}),
+      }
+    : undefined;
+  const turnDeps: TurnDeps = {
+    subscriptions,
+    exports,
+    allowedUsers: deps.config.allowedUsers,
+    log,
+    ...(commands ? { commands } : {}),
+    ...(deps.taskQueue ? { tasks: deps.taskQueue } : {}),
+  };
+  deps.router.add('POST', '/api/messages', messagesRoute(bf, turnDeps, { authenticated, log }));
+  deps.router.add('GET', EXPORT_PATH, (req: IncomingMessage, res: ServerResponse) => exports.route(req, res));
+  deps.metrics.queueDepth.set(outbox.size);
+  chatMetrics.outbox.set(outbox.size);
+
+  const prune = async (): Promise<void> => {
+    const pruned = await refs.prune();
+    if (pruned > 0) log.info({ pruned }, 'forgot Teams message references older than 90 days');
+  };
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  return {
+    sink,
+    async start() {
+      await prune();
+      pruneTimer = setInterval(() => void prune().catch((err: unknown) => log.warn({ err }, 'could not prune Teams message references')), DAY_MS).unref();
+      const subs = subscriptions.list().length;
+      log.info({ subscriptions: subs }, subs ? 'Teams ready' : 'Teams ready; no conversation is subscribed yet: add the bot to a team or write "@OIG oig subscribe" in a channel');
+      if (outbox.size > 0) log.info({ cards: outbox.size }, 'delivering Teams cards queued before the restart');
+      loop.start();
+    },
+    async stop() {
+      clearInterval(pruneTimer);
+      await loop.stop();
+    },
+    status: () => ({
+      auth: authenticated ? 'bot-framework' : 'disabled',
+      subscriptions: subscriptions.list().length,
+      outbox: outbox.size,
+      lanes: loop.lanesStatus(),
+      ...(loop.lastDeliveredAt ? { lastDeliveredAt: loop.lastDeliveredAt } : {}),
+      problems: problems.list(),
+    }),
+    deliveryErrors: () => problems.list(),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * POST /api/messages (SPEC §3): what the route checks before Bot Framework code sees a request.
+ *
+ *   - With an app id, a request without a Bearer token is 401 before its body is read (botbuilder would
+ *     refuse it too, after reading and parsing it; the real JWT check stays botbuilder's).
+ *   - Bodies over 1 MiB are 413 (Teams activities are a few KiB), non-JSON 400, a JSON non-object 400.
+ *   - Teams retries an activity it got no answer to: a message or invoke id seen in the last few thousand
+ *     is answered 200 at once, so a command is not answered twice.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AppError } from '../../src/errors.ts';
+import { sendError } from '../../src/http/http-server.ts';
+import { readBody } from '../../src/http/read-body.ts';
+import { RecentIds } from '../../src/intake/recent-ids.ts';
+import { publicBaseUrl } from './csv-exports.ts';
+import type { TeamsTransport } from './teams-types.ts';
+import { handleTurn } from './turns/turn-handler.ts';
+import type { TurnDeps } from './turns/teams-context.ts';
+
+export interface RouteOptions {
+  /** TEAMS_APP_ID is set: Bot Framework authentication is on */
+  authenticated: boolean;
+  log: Logger;
+}
+
+/** ids of activities that act (messages, invokes): a retried one must not act twice */
+const ACTING = new Set(['message', 'invoke']);
+
+export function messagesRoute(transport: TeamsTransport, deps: TurnDeps, o: RouteOptions) {
+  const seen = new RecentIds(5000);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (o.authenticated && !/^Bearer \S+/i.test(String(req.headers.authorization ?? ''))) {
+      res.writeHead(401, { connection: 'close', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'a Bot Framework token is required' } }));
+      return;
+    }
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new AppError('NOT_JSON', 'the body is not JSON', 400);
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      throw new AppError('NOT_AN_ACTIVITY', 'the body is not a Bot Framework activity (an object with a type)', 400);
+    }
+    const activity = body as { type: string; id?: unknown; conversation?: { id?: unknown } };
+    const dedupKey = ACTING.has(activity.type) && typeof activity.id === 'string' ? `${String(activity.conversation?.id)}|${activity.id}` : undefined;
+    if (dedupKey && seen.has(dedupKey)) {
+      o.log.info({ type: activity.type }, 'a Teams activity arrived again; answered without acting twice');
+      res.writeHead(200).end();
+      return;
+    }
+    const publicUrl = publicBaseUrl(req);
+    // remembered while it runs too (Teams retries a slow one); forgotten if refused or failed, so a retry acts
+    if (dedupKey) seen.add(dedupKey);
+    await transport.handle(req, body, res, (turn) => handleTurn(turn, deps, { publicUrl }));
+    if (dedupKey && res.statusCode >= 400) seen.delete(dedupKey);
+    if (!res.writableEnded) sendError(res, new AppError('TEAMS_NO_ANSWER', 'the activity was not answered', 500));
+  };
+}

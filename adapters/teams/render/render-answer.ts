@@ -1,0 +1,80 @@
+/**
+ * `@bot oig …` answers as Adaptive Cards: the Teams twin of the Slack `/oig` reply (renderPage in
+ * adapters/slack/commands/oig-command.ts), built from the same neutral AnswerPage.
+ *
+ * Slack answers ephemerally; Teams has no ephemeral messages in a channel, so the answer is a user-specific
+ * view: the message everyone sees is `answerPlaceholder`, whose `refresh` (verb `oig_answer`) makes Teams
+ * ask the bot for the asker's view, and the bot answers with `renderAnswer(…, { userIds })`. The answer
+ * carries the same refresh so it stays the asker's view after a "More" press.
+ */
+import type { CardAction } from '../../../src/cards/card.ts';
+import { matchedLine, type AnswerPage } from '../../../src/commands/answer.ts';
+import type { AdaptiveCard, AnswerActionData, CardRefresh, RichTextBlock } from './adaptive-card-types.ts';
+import { clipText, line, oneLine, paragraphs } from './adaptive-text.ts';
+import { TEAMS_LIMITS as L, fitBody } from './limits.ts';
+import { adaptiveCard, execute, shortenedNotice, subtleLine, taskAction, titleBlock } from './render-card.ts';
+
+/** Action.Execute verbs of answers (the card buttons use the CardAction ids). */
+export const MORE_VERB = 'oig_more';
+export const ANSWER_VERB = 'oig_answer';
+
+export interface AnswerOptions {
+  /** Teams user ids (MRI) who see this answer: adds the user-specific-view refresh (the first is the asker) */
+  userIds?: string[];
+}
+
+function answerRefresh(data: AnswerActionData, userIds: string[]): CardRefresh {
+  return { action: execute('Show answer', ANSWER_VERB, { ...data, ...(userIds[0] ? { asker: userIds[0] } : {}) }), userIds };
+}
+
+export function renderAnswer(p: AnswerPage, command: string, opts: AnswerOptions = {}): AdaptiveCard {
+  const { answer } = p;
+  const asker = opts.userIds?.[0];
+  const more = p.next !== undefined ? [execute(`More (page ${p.next + 1} of ${p.pages})`, MORE_VERB, { command, page: p.next, ...(asker ? { asker } : {}) })] : [];
+  const refresh = opts.userIds ? answerRefresh({ command, page: p.page }, opts.userIds) : undefined;
+  const frame = adaptiveCard([titleBlock(answer.title, 'info', 'Medium')], more, refresh);
+  const parts = [
+    ...(answer.notice ? paragraphs(`⚠️ ${answer.notice}`, L.noteText, { color: 'Warning' }) : []),
+    ...answer.summary.flatMap((s, i) => paragraphs(s, L.lineText, {}, i === 0 ? 'Default' : 'None')),
+    ...p.rows.map((r, i) => line(r.line, L.lineText, {}, i === 0 ? 'Medium' : 'None')),
+  ];
+  const count = subtleLine(`${matchedLine(p)}${opts.userIds ? ' · Only you can see this.' : ''}`, 'Medium');
+  return fitBody(frame, parts, [count], (n) => shortenedNotice(n, 'row(s)'));
+}
+
+/**
+ * What everyone but the asker sees in a channel. Names and command words are untrusted, so they are
+ * TextRuns (no Markdown); the command is set in monospace instead of backticks.
+ */
+export function answerPlaceholder(askerName: string, command: string, userIds: string[], exportToken?: string): AdaptiveCard {
+  const block: RichTextBlock = {
+    type: 'RichTextBlock',
+    inlines: [
+      { type: 'TextRun', text: 'Answer to ' },
+      { type: 'TextRun', text: clipText(oneLine(command), L.lineText) || ' ', fontType: 'Monospace' },
+      { type: 'TextRun', text: ' for ' },
+      { type: 'TextRun', text: clipText(oneLine(askerName), 100) || 'someone', weight: 'Bolder' },
+      { type: 'TextRun', text: ': only they can see it. Mention the bot with the same words to see your own.' },
+    ],
+  };
+  return adaptiveCard([block], [], answerRefresh({ command, page: 0, ...(exportToken ? { export: exportToken } : {}) }, userIds));
+}
+
+/**
+ * The answer to `oig export …`: a link to the CSV (served by the bot, valid for an hour). With `userIds`
+ * it stays a user-specific view, like every answer in a channel.
+ */
+export function renderExportLink(title: string, url: string, rows: number, command: string, exportToken: string, userIds?: string[]): AdaptiveCard {
+  const body = [titleBlock(title, 'info', 'Medium'), line(`${rows} row(s) as CSV. The link works for one hour.`, L.lineText, {}, 'Small')];
+  const card = adaptiveCard(body, [], userIds ? answerRefresh({ command, page: 0, export: exportToken }, userIds) : undefined);
+  return { ...card, actions: [{ type: 'Action.OpenUrl', title: 'Download CSV', url }] };
+}
+
+/**
+ * A small card with one message: a command error, or the private "Verify in Okta" answer with its optional
+ * "Mark done" button (data { taskId }).
+ */
+export function renderNotice(text: string, actions: CardAction[] = []): AdaptiveCard {
+  const body = paragraphs(text, L.noteText, {}, 'None');
+  return adaptiveCard(body.length > 0 ? body : [line(text, L.lineText)], actions.map(taskAction));
+}

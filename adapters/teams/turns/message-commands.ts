@@ -1,0 +1,76 @@
+/**
+ * A message to the bot (issue 7 §5): `@OIG oig revokes`, `@OIG oig subscribe manual`, or in a personal
+ * chat just `revokes`. A translator: the words go to teams-words.ts and the /oig parser and engine
+ * (src/commands), the answer to the Adaptive Card renderers.
+ *
+ * Answers are private to the asker (SPEC §5). A personal chat is private already. In a channel Teams has
+ * no ephemeral messages, so the reply is a user-specific view: everyone sees a placeholder naming the
+ * asker; the asker's Teams client asks the bot for their view (invoke `oig_answer`, card-actions.ts) and
+ * gets the data.
+ */
+import { runQuery } from '../../../src/commands/engine.ts';
+import { csvFilename, toCsv } from '../../../src/commands/csv.ts';
+import { parseCommand } from '../../../src/commands/parse.ts';
+import { isAllowed, needsEmail } from '../../../src/followup/permissions.ts';
+import { exportPath } from '../csv-exports.ts';
+import { answerPlaceholder, renderAnswer, renderExportLink, renderNotice } from '../render/render-answer.ts';
+import { cardMessage } from '../card-message.ts';
+import { familiesText, readWords } from '../teams-words.ts';
+import type { Turn } from '../teams-types.ts';
+import type { RequestInfo, TurnDeps } from './teams-context.ts';
+import { teamsActor } from './teams-actor.ts';
+import { teamsAnswerPage } from './teams-help.ts';
+
+export function isPersonal(turn: Turn): boolean {
+  return turn.activity.conversation?.conversationType === 'personal';
+}
+
+export async function onMessage(turn: Turn, d: TurnDeps, req: RequestInfo): Promise<void> {
+  const words = readWords(turn.activity.text);
+  const who = turn.activity.from?.name ?? turn.activity.from?.aadObjectId ?? 'someone';
+  if (words.kind !== 'oig' && !isAllowed(d.allowedUsers, await teamsActor(turn, needsEmail(d.allowedUsers)))) {
+    // where governance cards go is an admin's choice: deny by default, like the buttons (SPEC §2)
+    d.log.warn({ by: who, words: words.kind }, 'Teams subscription change refused: not in OIG_ALLOWED_USERS');
+    await turn.reply(cardMessage(renderNotice('Only people listed in OIG_ALLOWED_USERS can change where oig-chatops posts cards. Nothing was changed.')));
+    return;
+  }
+  switch (words.kind) {
+    case 'subscribe': {
+      const teamId = turn.activity.channelData?.team?.id;
+      const sub = await d.subscriptions.subscribe(turn.reference, words.families, who, teamId);
+      d.log.info({ conversation: sub.ref.conversation.id, families: sub.families, by: who }, 'Teams conversation subscribed');
+      const unknown = words.unknown.length ? ` I did not know ${words.unknown.join(', ')} (families: certification, access_request, access_review, system, asa, manual).` : '';
+      await turn.reply(cardMessage(renderNotice(`This conversation now gets ${familiesText(sub.families)} from oig-chatops. Write "oig unsubscribe" to stop.${unknown}`)));
+      return;
+    }
+    case 'unsubscribe': {
+      const was = await d.subscriptions.unsubscribe(turn.activity.conversation?.id ?? '');
+      if (was) d.log.info({ conversation: turn.activity.conversation?.id, by: who }, 'Teams conversation unsubscribed');
+      await turn.reply(cardMessage(renderNotice(was ? 'This conversation gets no more cards. Write "oig subscribe" to get them again.' : 'This conversation was not subscribed; nothing changed.')));
+      return;
+    }
+    case 'oig':
+      await answer(turn, words.text, d, req, who);
+  }
+}
+
+async function answer(turn: Turn, text: string, d: TurnDeps, req: RequestInfo, who: string): Promise<void> {
+  const personal = isPersonal(turn);
+  const asker = turn.activity.from?.id;
+  const parsed = parseCommand(text);
+  let token: string | undefined;
+  if (parsed.export && d.commands) {
+    const result = runQuery(parsed.query, d.commands);
+    token = d.exports.add({ csv: toCsv(result), filename: csvFilename(parsed.query.kind, d.commands.now?.() ?? new Date()), rows: result.rows.length, title: result.title });
+    d.log.info({ kind: parsed.query.kind, rows: result.rows.length }, 'Teams export ready');
+    if (personal || !asker) {
+      await turn.reply(cardMessage(renderExportLink(result.title, `${req.publicUrl}${exportPath(token)}`, result.rows.length, text, token), `${result.title}: CSV`));
+      return;
+    }
+  }
+  if (personal || !asker) {
+    await turn.reply(cardMessage(renderAnswer(teamsAnswerPage(text, d.commands), text), `oig ${text}`.trim()));
+    return;
+  }
+  await turn.reply(cardMessage(answerPlaceholder(who, text, [asker], token), `Answer for ${who}`));
+}
