@@ -5,8 +5,11 @@
  *   - CloudAdapter with ConfigurationBotFrameworkAuthentication, single-tenant (TEAMS_APP_ID,
  *     TEAMS_APP_PASSWORD, TEAMS_TENANT_ID), as Azure creates bots now. With TEAMS_DEV_NO_AUTH=1 and no app
  *     id, botbuilder skips authentication (STACK-NOTES) and replies to the activity's serviceUrl unsigned.
- *   - The connector client's own retry policy is off: 429 and 5xx reach our paced delivery loop, which
- *     honours Retry-After per conversation and keeps the card (src/delivery/delivery-loop.ts).
+ *   - The connector client (@azure/core-client) retries a 429 or 5xx up to three times itself, honouring
+ *     Retry-After; botbuilder offers no way to turn that off (its `noRetryPolicy` option is ignored). What
+ *     still fails reaches the paced delivery loop, which waits per conversation and keeps the card
+ *     (src/delivery/delivery-loop.ts). The client has no timeout of its own either: every proactive call
+ *     gets CALL_TIMEOUT_MS, so a connection Teams never answers cannot hold a conversation's lane forever.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -25,7 +28,12 @@ export interface TransportConfig {
   appId?: string;
   appPassword?: string;
   tenantId?: string;
+  /** per proactive call, retries included (default CALL_TIMEOUT_MS) */
+  callTimeoutMs?: number;
 }
+
+/** the connector's own retries honour Retry-After of a few seconds three times; past this, give up the call */
+export const CALL_TIMEOUT_MS = 60_000;
 
 /** what an error thrown by a connector call tells: HTTP status, Teams' error code, Retry-After in seconds */
 interface ConnectorErrorInfo {
@@ -38,13 +46,7 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppPassword: cfg.appPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: cfg.tenantId } : {}),
   });
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    { ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppTenantId: cfg.tenantId } : {}) },
-    credentials,
-    undefined,
-    undefined,
-    { noRetryPolicy: true },
-  );
+  const auth = new ConfigurationBotFrameworkAuthentication({ ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppTenantId: cfg.tenantId } : {}) }, credentials);
   const adapter = new CloudAdapter(auth);
   // botbuilder's default logs to console.error and rethrows: log once here, the HTTP answer is a 500
   adapter.onTurnError = async (_context, err) => {
@@ -54,11 +56,18 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
   const appId = cfg.appId ?? '';
 
   const proactive = async (ref: ConversationRef, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ConnectorCallError('Teams did not answer in time', undefined, 'timeout')), cfg.callTimeoutMs ?? CALL_TIMEOUT_MS);
+    });
     try {
-      await adapter.continueConversationAsync(appId, toReference(ref), logic);
+      await Promise.race([adapter.continueConversationAsync(appId, toReference(ref), logic), timeout]);
     } catch (err) {
+      if (err instanceof ConnectorCallError) throw err;
       const info = connectorErrorInfo(err);
       throw new ConnectorCallError((err as Error)?.message ?? 'connector call failed', info.status, info.code, info.retryAfterSeconds);
+    } finally {
+      clearTimeout(timer);
     }
   };
 
