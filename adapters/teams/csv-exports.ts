@@ -15,6 +15,8 @@ const MAX_BYTES = 100 * 1024 * 1024;
 
 interface CsvFile {
   csv: string;
+  /** UTF-8 bytes of `csv`, what the size cap counts */
+  bytes?: number;
   filename: string;
   rows: number;
   title: string;
@@ -30,14 +32,14 @@ export class CsvExports {
   add(file: Omit<CsvFile, 'expiresAt'>): string {
     this.prune();
     const token = randomBytes(16).toString('base64url');
-    this.files.set(token, { ...file, expiresAt: this.now() + TTL_MS });
+    this.files.set(token, { ...file, bytes: Buffer.byteLength(file.csv), expiresAt: this.now() + TTL_MS });
     // oldest first out, by count and by size
-    let bytes = [...this.files.values()].reduce((n, f) => n + f.csv.length, 0);
+    let bytes = [...this.files.values()].reduce((n, f) => n + (f.bytes ?? 0), 0);
     for (const [t, f] of this.files) {
       if (this.files.size <= MAX_FILES && bytes <= MAX_BYTES) break;
       if (t === token) break;
       this.files.delete(t);
-      bytes -= f.csv.length;
+      bytes -= f.bytes ?? 0;
     }
     return token;
   }
@@ -80,7 +82,7 @@ export class CsvExports {
  * except for a local address (tests, the Bot Framework Emulator), which is plain http.
  */
 export function publicBaseUrl(req: IncomingMessage): string {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim() || undefined;
   const host = first(req.headers['x-forwarded-host']) ?? first(req.headers.host) ?? 'localhost';
   const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(host);
   const proto = first(req.headers['x-forwarded-proto']) ?? (local ? 'http' : 'https');

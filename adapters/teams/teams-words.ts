@@ -36,14 +36,15 @@ function clean(text: string): string {
 
 export function readWords(raw: string | undefined): TeamsWords {
   const text = clean(raw ?? '').replace(/^\/?oig\b\s*/i, '');
-  const [first = '', ...rest] = text.split(' ');
+  // only `subscribe` takes a list: `certification,manual` and `subscribe, manual` are lists too
+  const [first = '', ...rest] = text.split(/[\s,;]+/);
   const verb = first.toLowerCase();
   if (verb === 'unsubscribe') return { kind: 'unsubscribe' };
   if (verb === 'subscribe') {
     const families: RouteFamily[] = [];
     const unknown: string[] = [];
     for (const word of rest.filter(Boolean)) {
-      const w = word.toLowerCase().replace(/[,;]+$/, '');
+      const w = word.toLowerCase();
       if (w === 'all' || w === 'everything') continue;
       const family = FAMILY_WORDS[w] ?? FAMILIES.find((f) => f.toLowerCase() === w);
       if (family) families.push(family);
@@ -51,6 +52,7 @@ export function readWords(raw: string | undefined): TeamsWords {
     }
     return { kind: 'subscribe', families: [...new Set(families)], unknown };
   }
+  // the /oig words as typed: commas may be part of a campaign's name
   return { kind: 'oig', text };
 }
 

@@ -96,3 +96,55 @@ describe('Outbox.next', () => {
     expect(box.next('C1')!.card.title).toBe('edit 1');
   });
 });
+
+describe('Outbox with several channels per card', () => {
+  const toAll = (...channels: string[]) => () => channels;
+
+  it('queues one item per channel the placer names, and counts each', async () => {
+    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    expect(await box.add([card('a'), card('b')], toAll('19:general', '19:secops', 'a:personal'))).toBe(6);
+    expect(box.size).toBe(6);
+    expect(box.channels()).toEqual(['19:general', '19:secops', 'a:personal']);
+    for (const channel of box.channels()) {
+      expect(box.countFor(channel)).toBe(2);
+      expect(box.next(channel)).toMatchObject({ channel, version: 1, card: { title: 'a' } });
+    }
+  });
+
+  it('asks the placer for each card: the count is the number of channel items queued', async () => {
+    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    const place = (c: Card) => (c.family === 'MANUAL' ? ['19:general', '19:tasks'] : c.family === 'SYSTEM' ? [] : '19:general');
+    const cards = [card('request'), card('task', { family: 'MANUAL' }), card('alert', { family: 'SYSTEM' })];
+    expect(await box.add(cards, place)).toBe(3);
+    expect(box.countFor('19:general')).toBe(2);
+    expect(box.countFor('19:tasks')).toBe(1);
+    expect(box.next('19:tasks')!.card.title).toBe('task');
+  });
+
+  it('coalesces a second version of a keyed card in each channel: version 2, no new items', async () => {
+    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    await box.add([card('v1', { key: 'digest:1' })], toAll('19:general', '19:secops'));
+    const before = ['19:general', '19:secops'].map((c) => box.next(c)!.id);
+    expect(await box.add([card('v2', { key: 'digest:1' })], toAll('19:general', '19:secops'))).toBe(2);
+    expect(box.size).toBe(2);
+    expect(['19:general', '19:secops'].map((c) => box.next(c)!.id)).toEqual(before);
+    for (const channel of ['19:general', '19:secops']) expect(box.next(channel)).toMatchObject({ version: 2, card: { title: 'v2', key: 'digest:1' } });
+  });
+
+  it('coalesces only into the same channel: a channel new to the key gets its own item', async () => {
+    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    await box.add([card('v1', { key: 'k' })], toAll('19:general'));
+    expect(await box.add([card('v2', { key: 'k' })], toAll('19:general', '19:secops'))).toBe(2);
+    expect(box.size).toBe(2);
+    expect(box.next('19:general')).toMatchObject({ version: 2, card: { title: 'v2' } });
+    expect(box.next('19:secops')).toMatchObject({ version: 1, card: { title: 'v2' } });
+  });
+
+  it('queues nothing when the placer names no channel', async () => {
+    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    expect(await box.add([card('a'), card('b')], () => [])).toBe(0);
+    expect(await box.add([card('a')], () => undefined)).toBe(0);
+    expect(box.size).toBe(0);
+    expect(box.channels()).toEqual([]);
+  });
+});

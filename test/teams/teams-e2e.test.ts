@@ -93,6 +93,11 @@ describe('Teams: channels and cards', () => {
     expect(textOf(teams.sent().at(-1)!.activity)).toContain('Only people listed in OIG_ALLOWED_USERS');
     expect(running.teams.status().subscriptions).toBe(0);
 
+    // a typo changes nothing (it must not subscribe the channel to everything)
+    await postActivity(running.url, channelMessage({ serviceUrl: teams.url, conversationId: channel, text: 'oig subscribe manaul', from: ALICE }));
+    expect(textOf(teams.sent().at(-1)!.activity)).toContain('I do not know manaul');
+    expect(running.teams.status().subscriptions).toBe(0);
+
     await postActivity(running.url, channelMessage({ serviceUrl: teams.url, conversationId: channel, text: 'oig subscribe manual', from: ALICE }));
     expect(textOf(teams.sent().at(-1)!.activity)).toContain('now gets manual');
     await postHook(running.url, envelope([decideEvent({ decision: 'REVOKE', item: 'iciiFam00001' }), remediateEvent({ item: 'iciiFam00002', outcome: 'SKIPPED', resource: APP })]));
@@ -299,6 +304,9 @@ describe('Teams: /api/messages refuses bad input', () => {
     expect(none.status).toBe(401);
     const basic = await postActivity(running.url, botAddedToTeam({ serviceUrl: teams.url }), { authorization: 'Basic YWxhZGRpbjpvcGVuc2VzYW1l' });
     expect(basic.status).toBe(401);
+    // a Bearer token that is no JWT: botbuilder's own check refuses it (no network needed)
+    const bogus = await postActivity(running.url, botAddedToTeam({ serviceUrl: teams.url }), { authorization: 'Bearer not-a-jwt' });
+    expect(bogus.status).toBe(401);
     expect(running.teams.status().subscriptions).toBe(0);
     expect(teams.sent()).toHaveLength(0);
   });

@@ -53,6 +53,11 @@ describe('readWords: subscribe and unsubscribe', () => {
     ['oig subscribe requests access_request Access-Request', ['ACCESS_REQUEST'], []],
     ['oig subscribe certification bogus manual Nonsense', ['CERTIFICATION', 'MANUAL'], ['bogus', 'Nonsense']],
     ['oig subscribe   certification&nbsp; manual', ['CERTIFICATION', 'MANUAL'], []],
+    // lists without spaces, a comma after the verb, punctuation kept out of unknown words
+    ['oig subscribe certification,manual', ['CERTIFICATION', 'MANUAL'], []],
+    ['oig subscribe, manual', ['MANUAL'], []],
+    ['oig subscribe bogus, manual', ['MANUAL'], ['bogus']],
+    ['oig subscribe certifcation', [], ['certifcation']],
   ])('%j', (raw, families, unknown) => {
     expect(readWords(raw)).toEqual({ kind: 'subscribe', families, unknown });
   });
@@ -83,5 +88,11 @@ describe('familiesText', () => {
     [[], ''],
   ])('%j -> %j', (families, text) => {
     expect(familiesText(families)).toBe(text);
+  });
+});
+
+describe('readWords keeps the /oig words as typed', () => {
+  it('does not split a campaign name at its commas', () => {
+    expect(readWords('oig revokes campaign Q2, 2026')).toEqual({ kind: 'oig', text: 'revokes campaign Q2, 2026' });
   });
 });

@@ -11,7 +11,7 @@
  *     (src/delivery/delivery-loop.ts). The client has no timeout of its own either: every proactive call
  *     gets CALL_TIMEOUT_MS, so a connection Teams never answers cannot hold a conversation's lane forever.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -42,12 +42,19 @@ interface ConnectorErrorInfo {
   retryAfterSeconds?: number;
 }
 
+/** CloudAdapter with its protected processActivity reachable: authentication + turn, the HTTP answer ours */
+class TurnAdapter extends CloudAdapter {
+  run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
 export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): TeamsTransport {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppPassword: cfg.appPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: cfg.tenantId } : {}),
   });
   const auth = new ConfigurationBotFrameworkAuthentication({ ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppTenantId: cfg.tenantId } : {}) }, credentials);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new TurnAdapter(auth);
   // botbuilder's default logs to console.error and rethrows: log once here, the HTTP answer is a 500
   adapter.onTurnError = async (_context, err) => {
     log.error({ err }, 'a Teams activity could not be handled');
@@ -73,8 +80,7 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
 
   return {
     async handle(req, body, res, handler) {
-      const request = { body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' };
-      await adapter.process(request, nodeResponse(res), async (context) => {
+      const logic = async (context: TurnContext): Promise<void> => {
         const reply = await handler({
           activity: incoming(context),
           reference: fromReference(TurnContext.getConversationReference(context.activity)),
@@ -84,7 +90,26 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
         if (reply && context.activity.type === 'invoke') {
           await context.sendActivity({ type: 'invokeResponse', value: { status: reply.status, body: reply.body } });
         }
-      });
+      };
+      // processActivity rather than CloudAdapter.process: the same authentication and turn, but the answer
+      // is ours to write (process prints every refused token's stack to stderr and answers 500 when Bot
+      // Framework's signing keys cannot be fetched, which is a 503: Teams retries)
+      const authHeader = String(req.headers.authorization ?? '');
+      try {
+        const invoke = await adapter.run(authHeader, body as Activity, logic);
+        writeJson(res, invoke?.status ?? 200, invoke?.body);
+      } catch (err) {
+        const status = (err as { statusCode?: unknown }).statusCode;
+        if (status === 401 || status === 403) {
+          log.warn({ reason: (err as Error).message }, 'refused a Teams request: no valid Bot Framework token');
+          writeJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'no valid Bot Framework token' } });
+        } else if ((err as { type?: unknown }).type === 'system' || (err as { code?: unknown }).code === 'ENOTFOUND') {
+          log.error({ err: (err as Error).message }, 'could not reach Bot Framework to check a Teams token; answering 503 so Teams retries');
+          writeJson(res, 503, { error: { code: 'AUTH_UNAVAILABLE', message: 'Bot Framework token keys could not be fetched' } });
+        } else {
+          throw err;
+        }
+      }
     },
     async send(ref, activity) {
       let id: string | undefined;
@@ -162,28 +187,12 @@ function toReference(ref: ConversationRef): Partial<ConversationReference> {
   return { serviceUrl: ref.serviceUrl, channelId: ref.channelId, conversation: ref.conversation as ConversationReference['conversation'], bot: { id: ref.bot.id, name: ref.bot.name ?? '' } };
 }
 
-/** node's ServerResponse in the shape CloudAdapter.process writes to (status, header, send, end) */
-function nodeResponse(res: ServerResponse) {
-  return {
-    socket: res.socket,
-    status(code: number) {
-      res.statusCode = code;
-    },
-    header(name: string, value: unknown) {
-      res.setHeader(name, String(value));
-    },
-    send(body: unknown) {
-      if (body === undefined || body === null) return;
-      if (typeof body === 'string' || Buffer.isBuffer(body)) {
-        if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.write(body);
-        return;
-      }
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.write(JSON.stringify(body));
-    },
-    end() {
-      res.end();
-    },
-  };
+/** the HTTP answer: an invoke's JSON body, or none */
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  if (body === undefined || body === null) {
+    res.writeHead(status, { 'content-length': 0 }).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }

@@ -25,6 +25,8 @@ export function isPersonal(turn: Turn): boolean {
   return turn.activity.conversation?.conversationType === 'personal';
 }
 
+const FAMILY_LIST = 'certification, access_request, access_review, system, asa, manual';
+
 export async function onMessage(turn: Turn, d: TurnDeps, req: RequestInfo): Promise<void> {
   const words = readWords(turn.activity.text);
   const who = turn.activity.from?.name ?? turn.activity.from?.aadObjectId ?? 'someone';
@@ -36,10 +38,15 @@ export async function onMessage(turn: Turn, d: TurnDeps, req: RequestInfo): Prom
   }
   switch (words.kind) {
     case 'subscribe': {
+      if (words.unknown.length > 0 && words.families.length === 0) {
+        // a typo must not subscribe the channel to everything
+        await turn.reply(cardMessage(renderNotice(`I do not know ${words.unknown.join(', ')}. Families: ${FAMILY_LIST}. Write "oig subscribe" alone for all cards. Nothing was changed.`)));
+        return;
+      }
       const teamId = turn.activity.channelData?.team?.id;
       const sub = await d.subscriptions.subscribe(turn.reference, words.families, who, teamId);
       d.log.info({ conversation: sub.ref.conversation.id, families: sub.families, by: who }, 'Teams conversation subscribed');
-      const unknown = words.unknown.length ? ` I did not know ${words.unknown.join(', ')} (families: certification, access_request, access_review, system, asa, manual).` : '';
+      const unknown = words.unknown.length ? ` I did not know ${words.unknown.join(', ')} (families: ${FAMILY_LIST}).` : '';
       await turn.reply(cardMessage(renderNotice(`This conversation now gets ${familiesText(sub.families)} from oig-chatops. Write "oig unsubscribe" to stop.${unknown}`)));
       return;
     }
