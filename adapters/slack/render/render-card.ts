@@ -9,7 +9,7 @@
  */
 import type { Card, Severity } from '../../../src/cards/card.ts';
 import { clip, timeText } from '../../../src/cards/format.ts';
-import { KIND_LABELS } from '../../../src/cards/kind-labels.ts';
+import { KIND_LABELS, SEVERITY_MARKERS } from '../../../src/cards/labels.ts';
 import { actions, context, escapeMrkdwn, fieldSections, header, listSections, textSections, type Block } from './blocks.ts';
 import { SLACK_LIMITS as L } from './limits.ts';
 import { escapeClipped } from './mrkdwn.ts';
@@ -18,11 +18,6 @@ export interface SlackMessage {
   text: string;
   blocks: Block[];
 }
-
-const MARKERS: Record<Severity, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', danger: '🛑' };
-
-// defined in src/cards so the Teams renderer shares it; re-exported for existing importers
-export { KIND_LABELS };
 
 /** header, context, a possible "shortened" notice and the actions block are always kept */
 const RESERVED_BLOCKS = 4;
@@ -39,14 +34,14 @@ function bodyBlocks(card: Card): Block[] {
 
 function fallbackText(card: Card): string {
   const summary = card.facts.slice(0, 3).map((f) => `${f.label}: ${f.value}`).join(' · ');
-  const raw = `${MARKERS[card.severity]} ${card.title}${summary ? ` — ${summary}` : ''}`;
+  const raw = `${SEVERITY_MARKERS[card.severity]} ${card.title}${summary ? ` — ${summary}` : ''}`;
   return escapeClipped(raw, 1000);
 }
 
 export function renderCard(card: Card): SlackMessage {
   const when = timeText(card.at);
   const blocks: Block[] = [
-    header(`${MARKERS[card.severity]} ${card.title}`),
+    header(`${SEVERITY_MARKERS[card.severity]} ${card.title}`),
     context(escapeMrkdwn(KIND_LABELS[card.kind] + (when ? ` · ${when}` : ''))),
   ];
   const body = bodyBlocks(card);
@@ -65,7 +60,7 @@ export function renderCard(card: Card): SlackMessage {
  */
 export function renderPlain(card: Card): SlackMessage {
   const lines = [
-    `${MARKERS[card.severity]} ${card.title}`,
+    `${SEVERITY_MARKERS[card.severity]} ${card.title}`,
     ...card.facts.map((f) => `${f.label}: ${f.value}`),
     ...(card.notes ?? []),
     ...(card.sections ?? []).flatMap((s) => [s.title, ...s.lines.map((l) => `• ${l}`), ...(s.more ? [`… and ${s.more} more`] : [])]),

@@ -10,7 +10,7 @@
  */
 import type { Card, CardAction, CardSection, Severity } from '../../../src/cards/card.ts';
 import { timeText } from '../../../src/cards/format.ts';
-import { KIND_LABELS } from '../../../src/cards/kind-labels.ts';
+import { KIND_LABELS, SEVERITY_MARKERS } from '../../../src/cards/labels.ts';
 import type {
   AdaptiveCard, AnswerActionData, CardElement, CardRefresh, ExecuteAction, RichTextBlock, TaskActionData, TextColor,
 } from './adaptive-card-types.ts';
@@ -18,7 +18,6 @@ import { clipText, factText, line, oneLine, paragraphs } from './adaptive-text.t
 import { TEAMS_LIMITS as L, fitBody, type BodyPart } from './limits.ts';
 
 /** the markers Slack uses, so a card reads the same in both products */
-export const MARKERS: Record<Severity, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', danger: '🛑' };
 
 const COLORS: Record<Severity, TextColor> = { info: 'Default', success: 'Good', warning: 'Warning', danger: 'Attention' };
 
@@ -47,7 +46,7 @@ export function taskAction(a: CardAction): ExecuteAction {
 
 /** The big coloured first line of a card (untrusted: a TextRun). */
 export function titleBlock(text: string, severity: Severity, size: 'Medium' | 'Large' = 'Large'): RichTextBlock {
-  return line(`${MARKERS[severity]} ${text}`, L.titleText, { weight: 'Bolder', size, color: COLORS[severity] }, 'Default');
+  return line(`${SEVERITY_MARKERS[severity]} ${text}`, L.titleText, { weight: 'Bolder', size, color: COLORS[severity] }, 'Default');
 }
 
 /** a small grey line the renderer writes itself (still a TextRun: it may quote untrusted text) */
@@ -89,5 +88,5 @@ export function renderCard(card: Card): AdaptiveCard {
  */
 export function renderPlainText(card: Card): string {
   const summary = card.facts.slice(0, 3).map((f) => `${f.label}: ${f.value}`).join(' · ');
-  return clipText(oneLine(`${MARKERS[card.severity]} ${card.title}${summary ? ` — ${summary}` : ''}`), L.summaryText);
+  return clipText(oneLine(`${SEVERITY_MARKERS[card.severity]} ${card.title}${summary ? ` — ${summary}` : ''}`), L.summaryText);
 }
