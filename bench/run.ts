@@ -4,7 +4,9 @@ import { benchAsaCatchup } from './asa-catchup.ts';
 import { root, runChild, stopChild } from './child.ts';
 import { postAll, type LoadResult } from './load.ts';
 import { benchOigQuery } from './oig-query.ts';
+import type { BurstResult } from './burst.ts';
 import { benchSlackBurst } from './slack-burst.ts';
+import { benchTeamsBurst } from './teams-burst.ts';
 import { BENCH_SECRET, makeDeliveries } from './records.ts';
 import { round } from './stats.ts';
 
@@ -55,10 +57,16 @@ const results = {
   store: await store(),
   asa: await benchAsaCatchup(Number(process.env.BENCH_ASA_EVENTS ?? 100_000)),
   burst: await benchSlackBurst(),
+  burstTeams: await benchTeamsBurst(),
   oig: await benchOigQuery(STORE_EVENTS),
 };
-const b = results.burst;
-const burstOk = b.stored === b.events && b.maxPerSecondPerChannel <= 1 && b.unhandled429 === 0;
+const burstOk = (b: BurstResult) => b.stored === b.events && b.maxPerSecondPerChannel <= 1 && b.unhandled429 === 0;
+const burstRow = (chat: string, b: BurstResult): [string, string, string, string] => [
+  `campaign-close burst into ${chat}, ${b.events} events in 60 s`,
+  `${b.stored} stored, ${b.messages} messages + ${b.updates} updates, max ${b.maxPerSecondPerChannel}/s/channel, ${b.unhandled429} unhandled 429, drained in ${b.seconds} s`,
+  'all stored, <= 1/s/channel, 0 unhandled 429',
+  burstOk(b) ? 'yes' : 'NO',
+];
 const i = results.intake as { bare: LoadResult; bot: LoadResult; ratio: number };
 const s = results.store as { events: number; loadSeconds: number; rssMiB: number; bytesPerEvent: number };
 const rows: Array<[string, string, string, string]> = [
@@ -71,12 +79,8 @@ const rows: Array<[string, string, string, string]> = [
   [`store RSS at ${s.events} events`, `${s.rssMiB} MiB`, '< 1024 MiB', s.rssMiB < 1024 ? 'yes' : 'NO'],
   ['bytes written per new event', `${s.bytesPerEvent} B`, '< 65536 B', s.bytesPerEvent < 65536 ? 'yes' : 'NO'],
   [`ASA catch-up, ${results.asa.events} events (${results.asa.pages} pages)`, `${results.asa.seconds} s`, '< 20 s', results.asa.seconds < 20 ? 'yes' : 'NO'],
-  [
-    `campaign-close burst, ${b.events} events in 60 s`,
-    `${b.stored} stored, ${b.messages} messages + ${b.updates} updates, max ${b.maxPerSecondPerChannel}/s/channel, ${b.unhandled429} unhandled 429`,
-    'all stored, <= 1/s/channel, 0 unhandled 429',
-    burstOk ? 'yes' : 'NO',
-  ],
+  burstRow('Slack', results.burst),
+  burstRow('Teams', results.burstTeams),
   [`/oig answer at ${results.oig.events} events (${results.oig.queries} commands)`, `p50 ${results.oig.p50ms} ms, p99 ${results.oig.p99ms} ms`, 'p99 < 100 ms', results.oig.p99ms < 100 ? 'yes' : 'NO'],
 ];
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));

@@ -143,6 +143,8 @@ export class FakeTeams {
   private readonly conversationFailures = new Map<string, Failure>();
   private readonly retryUntil = new Map<string, number>();
   private seq = 1_700_000_000_000;
+  private activityCalls = 0;
+  private limitEvery?: { n: number; retryAfter: number };
 
   private constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -175,6 +177,11 @@ export class FakeTeams {
   /** every activity call to this conversation (and its threads) answers `failure` until cleared */
   failConversation(conversationId: string, failure: Failure): void {
     this.conversationFailures.set(baseConversation(conversationId), failure);
+  }
+
+  /** every `n`th activity call answers 429 with Retry-After `retryAfter` seconds (Teams' throttling) */
+  rateLimitEvery(n: number, retryAfter: number): void {
+    this.limitEvery = { n, retryAfter };
   }
 
   clearConversation(conversationId: string): void {
@@ -333,7 +340,9 @@ export class FakeTeams {
       if (standing) return standing;
     }
     const i = this.failures.findIndex((f) => isActivityCall || f.scope === 'any');
-    return i >= 0 ? this.failures.splice(i, 1)[0] : undefined;
+    if (i >= 0) return this.failures.splice(i, 1)[0];
+    if (isActivityCall && this.limitEvery && ++this.activityCalls % this.limitEvery.n === 0) return { status: 429, retryAfter: this.limitEvery.retryAfter };
+    return undefined;
   }
 
   private membersOf(conversationId: string): TeamsMember[] {
