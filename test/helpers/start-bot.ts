@@ -64,11 +64,11 @@ export function postHook(
 }
 
 /** waits until `check` passes or the time is up (for things that happen after the ack, like cards) */
-export async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (e) {
       if (Date.now() > until) throw e;
