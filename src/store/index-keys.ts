@@ -11,17 +11,20 @@ export function normalizeKey(s: string): string {
 /** Receives each (index, key) pair of a record; the same pair may come twice (e.g. id equal to login). */
 export type KeySink = (index: IndexName, key: string) => void;
 
-function partyKeys(p: Party | undefined, index: IndexName, add: KeySink): void {
+/** how keys are normalized: `normalizeKey`, or a caching version of it (EventIndexes) */
+export type Normalizer = (s: string) => string;
+
+function partyKeys(p: Party | undefined, index: IndexName, add: KeySink, norm: Normalizer): void {
   if (!p) return;
-  if (p.id) add(index, normalizeKey(p.id));
-  if (p.login) add(index, normalizeKey(p.login));
-  if (p.name) add(index, normalizeKey(p.name));
+  if (p.id) add(index, norm(p.id));
+  if (p.login) add(index, norm(p.login));
+  if (p.name) add(index, norm(p.name));
 }
 
-function resourceKeys(r: Resource | undefined, index: IndexName, add: KeySink): void {
+function resourceKeys(r: Resource | undefined, index: IndexName, add: KeySink, norm: Normalizer): void {
   if (!r) return;
-  if (r.id) add(index, normalizeKey(r.id));
-  if (r.name) add(index, normalizeKey(r.name));
+  if (r.id) add(index, norm(r.id));
+  if (r.name) add(index, norm(r.name));
 }
 
 /**
@@ -29,33 +32,33 @@ function resourceKeys(r: Resource | undefined, index: IndexName, add: KeySink): 
  * "principal" of a record is whom it is about (reviewed user, requested-for user, ASA user), not who acted.
  * Calls `add` instead of building sets: this runs for every stored event, on the hook's hot path.
  */
-export function indexKeys(r: EventRecord, add: KeySink): void {
+export function indexKeys(r: EventRecord, add: KeySink, norm: Normalizer = normalizeKey): void {
   add('type', r.type);
   switch (r.kind) {
     case 'decision':
     case 'remediation':
       if (r.item) add('item', r.item);
-      partyKeys(r.principal, 'principal', add);
-      resourceKeys(r.resource, 'resource', add);
-      resourceKeys(r.campaign, 'campaign', add);
+      partyKeys(r.principal, 'principal', add, norm);
+      resourceKeys(r.resource, 'resource', add, norm);
+      resourceKeys(r.campaign, 'campaign', add, norm);
       break;
     case 'campaign':
-      resourceKeys(r.campaign, 'campaign', add);
+      resourceKeys(r.campaign, 'campaign', add, norm);
       break;
     case 'access_request':
       if (r.request) add('request', r.request);
-      partyKeys(r.requestedFor, 'principal', add);
-      partyKeys(r.requester, 'principal', add);
-      resourceKeys(r.resource, 'resource', add);
+      partyKeys(r.requestedFor, 'principal', add, norm);
+      partyKeys(r.requester, 'principal', add, norm);
+      resourceKeys(r.resource, 'resource', add, norm);
       break;
     case 'access_review':
-      resourceKeys(r.review, 'campaign', add);
-      partyKeys(r.principal, 'principal', add);
-      resourceKeys(r.resource, 'resource', add);
+      resourceKeys(r.review, 'campaign', add, norm);
+      partyKeys(r.principal, 'principal', add, norm);
+      resourceKeys(r.resource, 'resource', add, norm);
       break;
     case 'asa':
-      if (r.user) add('principal', normalizeKey(r.user));
-      if (r.server) add('resource', normalizeKey(r.server));
+      if (r.user) add('principal', norm(r.user));
+      if (r.server) add('resource', norm(r.server));
       break;
     default:
       break;
