@@ -98,6 +98,8 @@ export interface Failure {
   message?: string;
   /** which calls it hits: the activity calls (send/reply/update, the default) or any call */
   scope?: 'activities' | 'any';
+  /** only calls with this method: 'PUT' (edits) or 'POST' (new messages) */
+  method?: 'POST' | 'PUT';
 }
 
 const DEFAULT_CODES: Record<number, string> = {
@@ -280,7 +282,7 @@ export class FakeTeams {
         this.violations += 1;
       }
     }
-    const failure = this.failureFor(isActivityCall, conversationId);
+    const failure = this.failureFor(isActivityCall, conversationId, request.method);
     if (failure) {
       const code = failure.code ?? DEFAULT_CODES[failure.status] ?? 'Error';
       const headers: Record<string, string> = {};
@@ -334,12 +336,12 @@ export class FakeTeams {
     this.events.emit('sent', entry);
   }
 
-  private failureFor(isActivityCall: boolean, conversationId: string | undefined): Failure | undefined {
+  private failureFor(isActivityCall: boolean, conversationId: string | undefined, method: string): Failure | undefined {
     if (isActivityCall && conversationId !== undefined) {
       const standing = this.conversationFailures.get(baseConversation(conversationId));
       if (standing) return standing;
     }
-    const i = this.failures.findIndex((f) => isActivityCall || f.scope === 'any');
+    const i = this.failures.findIndex((f) => (isActivityCall || f.scope === 'any') && (f.method === undefined || f.method === method));
     if (i >= 0) return this.failures.splice(i, 1)[0];
     if (isActivityCall && this.limitEvery && ++this.activityCalls % this.limitEvery.n === 0) return { status: 429, retryAfter: this.limitEvery.retryAfter };
     return undefined;
