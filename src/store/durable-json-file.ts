@@ -10,11 +10,18 @@ import type { Adapter } from 'lowdb';
  *
  * Writes to one file must not overlap; the store serializes them (one group commit at a time).
  */
+/** how the document is written and read back, when the file's form differs from the data's (segments) */
+export interface JsonCodec<T> {
+  encode(data: T): unknown;
+  decode(parsed: unknown): T;
+}
+
 export class DurableJsonFile<T> implements Adapter<T> {
   /** @param onWrite told the size of every write, for the store's bytes-written figure (SPEC §8) */
   constructor(
     readonly filename: string,
     private readonly onWrite: (bytes: number) => void = () => {},
+    private readonly codec?: JsonCodec<T>,
   ) {}
 
   async read(): Promise<T | null> {
@@ -25,11 +32,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    return JSON.parse(text) as T;
+    const parsed: unknown = JSON.parse(text);
+    return this.codec ? this.codec.decode(parsed) : (parsed as T);
   }
 
   async write(data: T): Promise<void> {
-    this.onWrite(await writeDurably(this.filename, JSON.stringify(data)));
+    this.onWrite(await writeDurably(this.filename, JSON.stringify(this.codec ? this.codec.encode(data) : data)));
   }
 }
 

@@ -2,7 +2,8 @@ import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { EventRecord } from '../domain/records.ts';
-import { DurableJsonFile, syncDir } from './durable-json-file.ts';
+import { DurableJsonFile, syncDir, type JsonCodec } from './durable-json-file.ts';
+import { fromStored, toStored } from './segment-codec.ts';
 
 /**
  * Events live in many small lowdb files instead of one big one, because lowdb rewrites a whole file on
@@ -18,6 +19,17 @@ export const SEGMENT_MAX_BYTES = 256 * 1024;
 interface SegmentData {
   records: EventRecord[];
 }
+
+/** segment files leave out what can be rebuilt (segment-codec.ts) */
+const SEGMENT_CODEC: JsonCodec<SegmentData> = {
+  encode: (data) => ({ records: data.records.map(toStored) }),
+  decode: (parsed) => {
+    const records = (parsed as { records?: unknown }).records;
+    if (!Array.isArray(records)) return { records: [] };
+    for (const r of records as object[]) fromStored(r);
+    return { records: records as EventRecord[] };
+  },
+};
 
 export class Segment {
   bytes = 0;
@@ -189,10 +201,14 @@ export class SegmentSet {
     const dir = path.join(this.dir, month);
     const file = path.join(dir, `${String(seq).padStart(6, '0')}.json`);
     let seg: Segment | undefined;
-    const adapter = new DurableJsonFile<SegmentData>(file, (bytes) => {
-      this.bytesWritten += bytes;
-      if (seg) seg.bytes = bytes;
-    });
+    const adapter = new DurableJsonFile<SegmentData>(
+      file,
+      (bytes) => {
+        this.bytesWritten += bytes;
+        if (seg) seg.bytes = bytes;
+      },
+      SEGMENT_CODEC,
+    );
     seg = new Segment(month, seq, new Low(adapter, { records: [] }));
     return seg;
   }
