@@ -2,12 +2,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { benchAsaCatchup } from './asa-catchup.ts';
 import { root, runChild, stopChild } from './child.ts';
-import { postAll, type LoadResult } from './load.ts';
+import { benchIntake } from './intake.ts';
 import { benchOigQuery } from './oig-query.ts';
 import type { BurstResult } from './burst.ts';
 import { benchSlackBurst } from './slack-burst.ts';
 import { benchTeamsBurst } from './teams-burst.ts';
-import { BENCH_SECRET, makeDeliveries } from './records.ts';
 import { round } from './stats.ts';
 
 /**
@@ -16,28 +15,6 @@ import { round } from './stats.ts';
  * generator runs here. BENCH_EVENTS (default 1000000) scales the store test down for a quick look.
  */
 const STORE_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
-const CONCURRENCY = 16;
-
-async function intake(): Promise<Record<string, unknown>> {
-  const bodies = makeDeliveries(DELIVERIES * 2, 20);
-  const run = async (mode: string, batch: string[]): Promise<LoadResult> => {
-    const { child, result } = await runChild<{ port: number; dataDir?: string }>('intake-server.ts', [mode, '100000']);
-    try {
-      const origin = `http://127.0.0.1:${result.port}`;
-      // warm-up (JIT, connections), then the measured run with fresh events
-      await postAll(origin, '/okta/hooks', batch.slice(0, 200), { authorization: BENCH_SECRET }, CONCURRENCY);
-      return await postAll(origin, '/okta/hooks', batch.slice(200), { authorization: BENCH_SECRET }, CONCURRENCY);
-    } finally {
-      await stopChild(child);
-      if (result.dataDir) await rm(result.dataDir, { recursive: true, force: true });
-    }
-  };
-  const bare = await run('bare', bodies.slice(0, DELIVERIES));
-  const bot = await run('bot', bodies.slice(DELIVERIES));
-  return { batch: 20, concurrency: CONCURRENCY, prefilled: 100_000, bare, bot, ratio: round(bot.perSecond / bare.perSecond, 2) };
-}
-
 async function store(): Promise<Record<string, unknown>> {
   const fill = await runChild<{ dataDir: string; fillSeconds: number }>('store-1m.ts', ['fill', String(STORE_EVENTS)]);
   await stopChild(fill.child);
@@ -53,7 +30,7 @@ async function store(): Promise<Record<string, unknown>> {
 const results = {
   when: new Date().toISOString(),
   node: process.version,
-  intake: await intake(),
+  intake: await benchIntake(),
   store: await store(),
   asa: await benchAsaCatchup(Number(process.env.BENCH_ASA_EVENTS ?? 100_000)),
   burst: await benchSlackBurst(),
@@ -67,7 +44,7 @@ const burstRow = (chat: string, b: BurstResult): [string, string, string, string
   'all stored, <= 1/s/channel, 0 unhandled 429',
   burstOk(b) ? 'yes' : 'NO',
 ];
-const i = results.intake as { bare: LoadResult; bot: LoadResult; ratio: number };
+const i = results.intake;
 const s = results.store as { events: number; loadSeconds: number; rssMiB: number; bytesPerEvent: number };
 const rows: Array<[string, string, string, string]> = [
   ['what', 'measured', 'target (SPEC §8)', 'ok'],

@@ -53,8 +53,13 @@ export function campaignText(c: CampaignRef | undefined): string | undefined {
 }
 
 /** "2024-05-02 09:30:00 UTC"; anything that is not a date is shown as it came. */
+/** a UTC ISO time as the store keeps it (Okta `published`, normalized) */
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
 export function timeText(iso: string | undefined): string | undefined {
   if (!iso) return undefined;
+  // every card shows a time: the common case is sliced, not parsed and printed again
+  if (UTC_ISO.test(iso)) return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return clip(iso, 100);
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
