@@ -3,9 +3,11 @@ import { createSlack, type SlackAdapter, type SlackTuning } from '../adapters/sl
 import { createTeams, type TeamsAdapter, type TeamsTuning } from '../adapters/teams/index.ts';
 import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
 import { Bot } from './app.ts';
+import type { DeliveryLine } from './commands/deps.ts';
 import { pollerLines } from './commands/poller-lines.ts';
 import type { Config } from './config/config.ts';
 import type { CardSink } from './delivery/card-sink.ts';
+import { problemLine } from './delivery/delivery-problems.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
 export interface ComposeOptions {
@@ -50,7 +52,21 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     o.followUp === false
       ? undefined
       : await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+  // `/oig stats` in either chat tells how delivery to both stands (a broken Teams shows in Slack too)
+  const delivery = (): DeliveryLine => {
+    const chats = [
+      ...(slack ? [{ product: 'Slack', outbox: slack.status().outbox, problems: slack.deliveryErrors() }] : []),
+      ...(teams ? [{ product: 'Teams', outbox: teams.status().outbox, problems: teams.deliveryErrors() }] : []),
+    ];
+    const named = chats.length > 1;
+    return {
+      outbox: chats.reduce((n, c) => n + c.outbox, 0),
+      errors: chats.flatMap((c) => c.problems.map((p) => problemLine(p, named ? c.product : undefined))),
+    };
+  };
+  const stats = { pollers: () => pollerLines(bot.pollerStatus()), delivery };
   let slack: SlackAdapter | undefined;
+  let teams: TeamsAdapter | undefined;
   if (config.slack) {
     slack = await createSlack(
       {
@@ -60,14 +76,13 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
         dataDir: config.dataDir,
         log,
         metrics: bot.metrics,
-        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats: { pollers: () => pollerLines(bot.pollerStatus()) } },
+        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
         ...(followUp ? { taskQueue: followUp.queue } : {}),
       },
       o.slackTuning,
     );
     sinks.push(slack.sink);
   }
-  let teams: TeamsAdapter | undefined;
   if (config.teams) {
     teams = await createTeams(
       {
@@ -77,7 +92,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
         dataDir: config.dataDir,
         log,
         metrics: bot.metrics,
-        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats: { pollers: () => pollerLines(bot.pollerStatus()) } },
+        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
         ...(followUp ? { taskQueue: followUp.queue } : {}),
       },
       o.teamsTuning,

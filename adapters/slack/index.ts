@@ -23,7 +23,7 @@ import { createBoltApp } from './bolt/bolt-app.ts';
 import { guardSlackRequests } from './bolt/request-guard.ts';
 import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
 import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { DeliveryProblems, problemLine, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox } from '../../src/delivery/outbox.ts';
 import { sendItem } from './delivery/send-item.ts';
@@ -108,7 +108,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       }
     }));
 
-  const commands = commandDeps(deps, () => ({ outbox: outbox.size, errors: problems.list().map(problemLine) }));
+  const commands = commandDeps(deps, () => ({ outbox: outbox.size, errors: problems.list().map((p) => problemLine(p)) }));
   const taskActions = deps.taskQueue ? { queue: deps.taskQueue, allowedUsers: deps.config.allowedUsers, log } : undefined;
   const bolt = createBoltApp({
     slack,
@@ -174,8 +174,5 @@ function commandDeps(deps: SlackDeps, delivery: StatsSource['delivery']): Comman
   return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
 }
 
-function problemLine(p: DeliveryProblem): string {
-  return `${p.code}${p.channel ? ` in ${p.channel}` : ''}${p.card ? ` (${p.card})` : ''}, ${p.count}× since ${p.firstAt}: ${p.fix}`;
-}
 
 export type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';

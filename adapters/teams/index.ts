@@ -18,7 +18,7 @@ import type { Config } from '../../src/config/config.ts';
 import type { CardSink } from '../../src/delivery/card-sink.ts';
 import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
 import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { DeliveryProblems, problemLine, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox, type OutboxItem } from '../../src/delivery/outbox.ts';
 import type { TaskSource } from '../../src/followup/task.ts';
@@ -100,7 +100,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}, tra
   const commands: CommandDeps | undefined = deps.store
     ? {
         store: deps.store,
-        stats: { ...(deps.commands?.stats?.pollers ? { pollers: deps.commands.stats.pollers } : {}), delivery: deps.commands?.stats?.delivery ?? (() => ({ outbox: outbox.size, errors: problems.list().map((p) => `${p.code}: ${p.fix}`) })) },
+        stats: { ...(deps.commands?.stats?.pollers ? { pollers: deps.commands.stats.pollers } : {}), delivery: deps.commands?.stats?.delivery ?? (() => ({ outbox: outbox.size, errors: problems.list().map((p) => problemLine(p)) })) },
         ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}),
       }
     : undefined;

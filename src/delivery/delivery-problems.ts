@@ -87,3 +87,8 @@ export class DeliveryProblems {
     return [...this.blocking.values(), ...this.refused].map((p) => ({ ...p }));
   }
 }
+
+/** one problem as a line for people (`/oig stats`): code, where, how often since when, what to do */
+export function problemLine(p: DeliveryProblem, product?: string): string {
+  return `${product ? `${product}: ` : ''}${p.code}${p.channel ? ` in ${p.channel}` : ''}${p.card ? ` (${p.card})` : ''}, ${p.count}× since ${p.firstAt}: ${p.fix}`;
+}
