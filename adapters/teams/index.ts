@@ -25,14 +25,13 @@ import type { TaskSource } from '../../src/followup/task.ts';
 import type { HttpRouter } from '../../src/http/http-server.ts';
 import type { Metrics } from '../../src/metrics.ts';
 import type { EventStore } from '../../src/store/event-store.ts';
-import { createBotFrameworkTransport } from './bot-framework/transport.ts';
+import { createBotFrameworkTransport, type TransportConfig } from './bot-framework/transport.ts';
 import { CsvExports, EXPORT_PATH } from './csv-exports.ts';
 import { sendTeamsItem } from './delivery/send-teams-item.ts';
 import { fixForTeams } from './delivery/teams-errors.ts';
 import { TeamsSink } from './delivery/teams-sink.ts';
 import { messagesRoute } from './messages-route.ts';
 import { Subscriptions } from './subscriptions.ts';
-import type { TeamsTransport } from './teams-types.ts';
 import type { TaskPresser, TurnDeps } from './turns/teams-context.ts';
 
 const DAY_MS = 86_400_000;
@@ -54,6 +53,8 @@ export interface TeamsDeps {
 /** knobs for tests; production uses the defaults */
 export interface TeamsTuning {
   pacing?: Partial<PacingOptions>;
+  /** check Bot Framework tokens against this OpenID metadata and issuer instead of Microsoft's */
+  tokenValidation?: TransportConfig['tokenValidation'];
 }
 
 export interface TeamsStatus {
@@ -73,7 +74,7 @@ export interface TeamsAdapter {
   deliveryErrors(): DeliveryProblem[];
 }
 
-export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}, transport?: TeamsTransport): Promise<TeamsAdapter> {
+export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Promise<TeamsAdapter> {
   const teams = deps.config.teams;
   if (!teams) throw new Error('createTeams needs Teams configured (TEAMS_APP_ID … or TEAMS_DEV_NO_AUTH=1)');
   const log = deps.log.child({ component: 'teams' });
@@ -83,7 +84,13 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}, tra
   } else if (teams.devNoAuth) {
     log.warn('TEAMS_DEV_NO_AUTH is ignored: TEAMS_APP_ID is set, so Bot Framework authentication is on');
   }
-  const bf = transport ?? createBotFrameworkTransport({ ...(teams.appId ? { appId: teams.appId, appPassword: teams.appPassword, tenantId: teams.tenantId } : {}) }, log);
+  const bf = createBotFrameworkTransport(
+    {
+      ...(teams.appId ? { appId: teams.appId, appPassword: teams.appPassword, tenantId: teams.tenantId } : {}),
+      ...(tuning.tokenValidation ? { tokenValidation: tuning.tokenValidation } : {}),
+    },
+    log,
+  );
 
   const [subscriptions, outbox, refs] = await Promise.all([
     Subscriptions.open(deps.dataDir),
@@ -108,6 +115,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}, tra
     subscriptions,
     exports,
     allowedUsers: deps.config.allowedUsers,
+    ...(teams.tenantId ? { tenantId: teams.tenantId } : {}),
     log,
     ...(commands ? { commands } : {}),
     ...(deps.taskQueue ? { tasks: deps.taskQueue } : {}),

@@ -26,6 +26,8 @@ export interface TeamsBot {
 
 export interface TeamsBotOptions {
   env?: Record<string, string>;
+  /** merged over FAST */
+  tuning?: TeamsTuning;
   log?: Logger;
   dataDir?: string;
 }
@@ -36,7 +38,7 @@ export async function startTeamsBot(_fake: FakeTeams, o: TeamsBotOptions = {}): 
   const app = await composeBot(config, {
     hookSecret: TEST_SECRET,
     log: o.log ?? pino({ level: 'silent' }),
-    teamsTuning: FAST,
+    teamsTuning: { ...FAST, ...o.tuning },
     followUpHttp: { maxAttempts: 2, baseDelayMs: 10 },
   });
   const port = await app.start();

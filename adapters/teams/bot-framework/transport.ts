@@ -22,7 +22,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { ConnectorCallError, type ConversationRef, type IncomingActivity, type TeamsMember, type TeamsTransport } from '../teams-types.ts';
+import { ConnectorCallError, type ConversationRef, type IncomingActivity, type InvokeReply, type TeamsMember, type TeamsTransport } from '../teams-types.ts';
 
 export interface TransportConfig {
   appId?: string;
@@ -30,6 +30,11 @@ export interface TransportConfig {
   tenantId?: string;
   /** per proactive call, retries included (default CALL_TIMEOUT_MS) */
   callTimeoutMs?: number;
+  /**
+   * where channel tokens are checked against: Bot Framework's OpenID metadata and issuer by default; tests
+   * point them at a local OpenID server so a signed token runs through botbuilder's real validation
+   */
+  tokenValidation?: { openIdMetadataUrl: string; issuer: string };
 }
 
 /** the connector's own retries honour Retry-After of a few seconds three times; past this, give up the call */
@@ -53,7 +58,13 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppPassword: cfg.appPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: cfg.tenantId } : {}),
   });
-  const auth = new ConfigurationBotFrameworkAuthentication({ ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppTenantId: cfg.tenantId } : {}) }, credentials);
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      ...(cfg.appId ? { MicrosoftAppId: cfg.appId, MicrosoftAppTenantId: cfg.tenantId } : {}),
+      ...(cfg.tokenValidation ? { ToBotFromChannelOpenIdMetadataUrl: cfg.tokenValidation.openIdMetadataUrl, ToBotFromChannelTokenIssuer: cfg.tokenValidation.issuer } : {}),
+    },
+    credentials,
+  );
   const adapter = new TurnAdapter(auth);
   // botbuilder's default logs to console.error and rethrows: log once here, the HTTP answer is a 500
   adapter.onTurnError = async (_context, err) => {
@@ -80,6 +91,8 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
 
   return {
     async handle(req, body, res, handler) {
+      // an invoke's answer travels as botbuilder's invokeResponse; another activity's (a refusal) is kept here
+      let answer: InvokeReply | undefined;
       const logic = async (context: TurnContext): Promise<void> => {
         const reply = await handler({
           activity: incoming(context),
@@ -89,6 +102,8 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
         });
         if (reply && context.activity.type === 'invoke') {
           await context.sendActivity({ type: 'invokeResponse', value: { status: reply.status, body: reply.body } });
+        } else {
+          answer = reply;
         }
       };
       // processActivity rather than CloudAdapter.process: the same authentication and turn, but the answer
@@ -96,11 +111,14 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
       // Framework's signing keys cannot be fetched, which is a 503: Teams retries)
       const authHeader = String(req.headers.authorization ?? '');
       try {
-        const invoke = await adapter.run(authHeader, body as Activity, logic);
+        const invoke = (await adapter.run(authHeader, body as Activity, logic)) ?? answer;
         writeJson(res, invoke?.status ?? 200, invoke?.body);
       } catch (err) {
         const status = (err as { statusCode?: unknown }).statusCode;
-        if (status === 401 || status === 403) {
+        // botbuilder throws AuthenticationError (401) for most refusals, but lets the JWT library's own
+        // errors through for a bad signature or a token not valid yet
+        const jwtRefused = ['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError'].includes((err as Error).name);
+        if (status === 401 || status === 403 || jwtRefused) {
           log.warn({ reason: (err as Error).message }, 'refused a Teams request: no valid Bot Framework token');
           writeJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'no valid Bot Framework token' } });
         } else if ((err as { type?: unknown }).type === 'system' || (err as { code?: unknown }).code === 'ENOTFOUND') {

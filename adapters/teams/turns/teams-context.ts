@@ -23,6 +23,8 @@ export interface TurnDeps {
   tasks?: TaskPresser;
   /** config.allowedUsers: decides whether the clicker's UPN must be looked up */
   allowedUsers: readonly string[];
+  /** TEAMS_TENANT_ID: activities from another tenant are refused (single-tenant bot) */
+  tenantId?: string;
   log: Logger;
 }
 
