@@ -55,6 +55,8 @@ export interface TeamsTuning {
   pacing?: Partial<PacingOptions>;
   /** check Bot Framework tokens against this OpenID metadata and issuer instead of Microsoft's */
   tokenValidation?: TransportConfig['tokenValidation'];
+  /** how long a button press may take before Teams gets a "the answer will follow" (default 4 s) */
+  invokeBudgetMs?: number;
 }
 
 export interface TeamsStatus {
@@ -116,6 +118,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
     exports,
     allowedUsers: deps.config.allowedUsers,
     ...(teams.tenantId ? { tenantId: teams.tenantId } : {}),
+    ...(tuning.invokeBudgetMs !== undefined ? { invokeBudgetMs: tuning.invokeBudgetMs } : {}),
     log,
     ...(commands ? { commands } : {}),
     ...(deps.taskQueue ? { tasks: deps.taskQueue } : {}),

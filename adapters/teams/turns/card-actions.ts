@@ -45,11 +45,29 @@ export async function onCardAction(turn: Turn, d: TurnDeps, req: RequestInfo): P
   return errorReply('This button is not one this bot made.');
 }
 
+/**
+ * Teams waits only a few seconds for an invoke's answer. Claim, done and reopen take milliseconds; "Verify
+ * in Okta" asks Okta (with retries), so past this budget the clicker is told the answer will come in the
+ * card's thread — where the work queue posts it anyway — and the press finishes in the background.
+ */
+export const INVOKE_BUDGET_MS = 4000;
+
 async function pressTask(turn: Turn, name: TaskActionName, data: Record<string, unknown>, d: TurnDeps): Promise<InvokeReply> {
   if (!d.tasks) return messageReply('The manual-remediation work queue is not running on this bot.');
   const taskId = typeof data.taskId === 'string' ? data.taskId : '';
   const actor = await teamsActor(turn, needsEmail(d.allowedUsers));
-  const out = await d.tasks.press(name, taskId, actor);
+  const pressing = d.tasks.press(name, taskId, actor);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), d.invokeBudgetMs ?? INVOKE_BUDGET_MS)));
+  const out = name === 'verify' ? await Promise.race([pressing, late]) : await pressing;
+  clearTimeout(timer);
+  if (!out) {
+    void pressing.then(
+      (o) => d.log.info({ action: name, task: taskId.slice(0, 100), user: actor.id, result: o.result }, 'manual-remediation button pressed (Teams, answered late)'),
+      (err: unknown) => d.log.error({ err, task: taskId.slice(0, 100) }, 'a manual-remediation press failed'),
+    );
+    return messageReply('Asking Okta… the answer will be posted in the task card\'s thread.');
+  }
   d.log.info({ action: name, task: taskId.slice(0, 100), user: actor.id, result: out.result }, 'manual-remediation button pressed (Teams)');
   if (out.result === 'ok' && name !== 'verify') {
     const card = d.tasks.card(taskId);

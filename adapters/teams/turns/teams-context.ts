@@ -25,6 +25,8 @@ export interface TurnDeps {
   allowedUsers: readonly string[];
   /** TEAMS_TENANT_ID: activities from another tenant are refused (single-tenant bot) */
   tenantId?: string;
+  /** how long a button press may take before Teams is answered "later" (card-actions.ts INVOKE_BUDGET_MS) */
+  invokeBudgetMs?: number;
   log: Logger;
 }
 
