@@ -7,7 +7,6 @@ import { benchOigQuery } from './oig-query.ts';
 import type { BurstResult } from './burst.ts';
 import { benchSlackBurst } from './slack-burst.ts';
 import { benchTeamsBurst } from './teams-burst.ts';
-import { round } from './stats.ts';
 
 /**
  * `npm run bench`: the performance targets of SPEC §8, measured in one run on this

@@ -7,6 +7,7 @@ import type { DeliveryLine } from './commands/deps.ts';
 import { pollerLines } from './commands/poller-lines.ts';
 import type { Config } from './config/config.ts';
 import type { CardSink } from './delivery/card-sink.ts';
+import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
 import { problemLine } from './delivery/delivery-problems.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
@@ -42,7 +43,7 @@ export interface Composed {
  */
 export async function composeBot(config: Config, o: ComposeOptions): Promise<Composed> {
   const { log } = o;
-  // the Bot keeps this array: the Slack sink joins it once createSlack has the Bot's router and metrics
+  // the Bot keeps this array: the chat sinks join it once the adapters have the Bot's router and metrics
   const sinks: CardSink[] = [];
   const localMode = !config.slack && !config.teams;
   if (localMode) sinks.push(new TerminalSink());
@@ -52,53 +53,38 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     o.followUp === false
       ? undefined
       : await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
-  // `/oig stats` in either chat tells how delivery to both stands (a broken Teams shows in Slack too)
+  // the chats configured; `/oig stats` in either tells how delivery to all stands (a broken Teams shows in Slack too)
+  const chats: Array<{ product: string; adapter: ChatAdapter<{ outbox: number }> }> = [];
   const delivery = (): DeliveryLine => {
-    const chats = [
-      ...(slack ? [{ product: 'Slack', outbox: slack.status().outbox, problems: slack.deliveryErrors() }] : []),
-      ...(teams ? [{ product: 'Teams', outbox: teams.status().outbox, problems: teams.deliveryErrors() }] : []),
-    ];
     const named = chats.length > 1;
     return {
-      outbox: chats.reduce((n, c) => n + c.outbox, 0),
-      errors: chats.flatMap((c) => c.problems.map((p) => problemLine(p, named ? c.product : undefined))),
+      outbox: chats.reduce((n, c) => n + c.adapter.status().outbox, 0),
+      errors: chats.flatMap((c) => c.adapter.deliveryErrors().map((p) => problemLine(p, named ? c.product : undefined))),
     };
   };
   const stats = { pollers: () => pollerLines(bot.pollerStatus()), delivery };
   let slack: SlackAdapter | undefined;
   let teams: TeamsAdapter | undefined;
+  // what both chats get: the one server, the store for /oig, the work queue for the buttons, the status
+  const chatDeps: ChatAdapterDeps = {
+    config,
+    router: bot.router,
+    store: bot.store,
+    dataDir: config.dataDir,
+    log,
+    metrics: bot.metrics,
+    commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
+    ...(followUp ? { taskQueue: followUp.queue } : {}),
+  };
   if (config.slack) {
-    slack = await createSlack(
-      {
-        config,
-        router: bot.router,
-        store: bot.store,
-        dataDir: config.dataDir,
-        log,
-        metrics: bot.metrics,
-        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
-        ...(followUp ? { taskQueue: followUp.queue } : {}),
-      },
-      o.slackTuning,
-    );
-    sinks.push(slack.sink);
+    slack = await createSlack(chatDeps, o.slackTuning);
+    chats.push({ product: 'Slack', adapter: slack });
   }
   if (config.teams) {
-    teams = await createTeams(
-      {
-        config,
-        router: bot.router,
-        store: bot.store,
-        dataDir: config.dataDir,
-        log,
-        metrics: bot.metrics,
-        commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
-        ...(followUp ? { taskQueue: followUp.queue } : {}),
-      },
-      o.teamsTuning,
-    );
-    sinks.push(teams.sink);
+    teams = await createTeams(chatDeps, o.teamsTuning);
+    chats.push({ product: 'Teams', adapter: teams });
   }
+  for (const c of chats) sinks.push(c.adapter.sink);
   return {
     bot,
     localMode,
@@ -107,15 +93,13 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     ...(followUp ? { followUp } : {}),
     async start() {
       const port = await bot.start();
-      await slack?.start();
-      await teams?.start();
+      for (const c of chats) await c.adapter.start();
       return port;
     },
     async stop() {
       await bot.stop();
       await followUp?.stop();
-      await slack?.stop();
-      await teams?.stop();
+      for (const c of chats) await c.adapter.stop();
     },
   };
 }

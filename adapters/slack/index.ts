@@ -9,15 +9,8 @@
  * State lives in DATA_DIR/state/: slack-outbox.json (cards not yet accepted by Slack) and
  * slack-messages.json (which message each card key is, for threads and edits).
  */
-import type { Logger } from 'pino';
 import type { CommandDeps, StatsSource } from '../../src/commands/deps.ts';
-import type { TaskActionDeps } from './actions/register-actions.ts';
-import type { Config } from '../../src/config/config.ts';
-import type { TaskSource } from '../../src/followup/task.ts';
-import type { CardSink } from '../../src/delivery/card-sink.ts';
-import type { HttpRouter } from '../../src/http/http-server.ts';
-import type { Metrics } from '../../src/metrics.ts';
-import type { EventStore } from '../../src/store/event-store.ts';
+import type { ChatAdapter, ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
 import { boltLogger } from './bolt/bolt-logger.ts';
 import { createBoltApp } from './bolt/bolt-app.ts';
 import { guardSlackRequests } from './bolt/request-guard.ts';
@@ -31,24 +24,7 @@ import { deliveryClient, SlackApi, type Identity } from './delivery/slack-api.ts
 import { fixFor } from './delivery/slack-errors.ts';
 import { SlackSink } from './delivery/slack-sink.ts';
 
-const DAY_MS = 86_400_000;
-
-export interface SlackDeps {
-  config: Config;
-  router: HttpRouter;
-  dataDir: string;
-  log: Logger;
-  metrics: Metrics;
-  /** not needed for delivery; the command issue answers /oig queries from it */
-  store?: EventStore;
-  /**
-   * for `/oig skipped` and `/oig stats`: the work queue, and the bot's status (pollers); the outbox and
-   * delivery errors of `stats` come from this adapter itself unless `stats.delivery` is given
-   */
-  commands?: { tasks?: TaskSource; stats?: StatsSource };
-  /** the work queue the manual-remediation buttons press; without it a click is acknowledged and logged */
-  taskQueue?: TaskActionDeps['queue'];
-}
+export type SlackDeps = ChatAdapterDeps;
 
 /** knobs for tests and the benchmark; production uses the defaults */
 export interface SlackTuning {
@@ -71,13 +47,7 @@ export interface SlackStatus {
   problems: DeliveryProblem[];
 }
 
-export interface SlackAdapter {
-  sink: CardSink;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  status(): SlackStatus;
-  deliveryErrors(): DeliveryProblem[];
-}
+export type SlackAdapter = ChatAdapter<SlackStatus>;
 
 export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Promise<SlackAdapter> {
   const slack = deps.config.slack;
@@ -126,18 +96,12 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
   deps.metrics.queueDepth.set(outbox.size);
   slackMetrics.outbox.set(outbox.size);
 
-  const prune = async (): Promise<void> => {
-    const pruned = await refs.prune();
-    if (pruned > 0) log.info({ pruned }, 'forgot Slack message references older than 90 days');
-  };
-  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: { stop(): void } | undefined;
 
   return {
     sink,
     async start() {
-      await prune();
-      // a bot runs for months: keep the reference file bounded while it does
-      pruneTimer = setInterval(() => void prune().catch((err: unknown) => log.warn({ err }, 'could not prune Slack message references')), DAY_MS).unref();
+      pruning = await refs.keepPruned(log, 'Slack');
       await checkToken();
       if (outbox.size > 0) log.info({ cards: outbox.size }, 'delivering cards queued before the restart');
       loop.start();
@@ -150,7 +114,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       }
     },
     async stop() {
-      clearInterval(pruneTimer);
+      pruning?.stop();
       await loop.stop();
       if (bolt.mode === 'socket') await bolt.app.stop().catch((err: unknown) => log.warn({ err }, 'Slack Socket Mode did not stop cleanly'));
     },

@@ -12,19 +12,13 @@
  * per conversation, for threads and edits).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
-import type { CommandDeps, StatsSource } from '../../src/commands/deps.ts';
-import type { Config } from '../../src/config/config.ts';
-import type { CardSink } from '../../src/delivery/card-sink.ts';
+import type { CommandDeps } from '../../src/commands/deps.ts';
+import type { ChatAdapter, ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
 import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
 import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
 import { DeliveryProblems, problemLine, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox, type OutboxItem } from '../../src/delivery/outbox.ts';
-import type { TaskSource } from '../../src/followup/task.ts';
-import type { HttpRouter } from '../../src/http/http-server.ts';
-import type { Metrics } from '../../src/metrics.ts';
-import type { EventStore } from '../../src/store/event-store.ts';
 import { createBotFrameworkTransport, type TransportConfig } from './bot-framework/transport.ts';
 import { CsvExports, EXPORT_PATH } from './csv-exports.ts';
 import { sendTeamsItem } from './delivery/send-teams-item.ts';
@@ -32,23 +26,9 @@ import { fixForTeams } from './delivery/teams-errors.ts';
 import { TeamsSink } from './delivery/teams-sink.ts';
 import { messagesRoute } from './messages-route.ts';
 import { Subscriptions } from './subscriptions.ts';
-import type { TaskPresser, TurnDeps } from './turns/teams-context.ts';
+import type { TurnDeps } from './turns/teams-context.ts';
 
-const DAY_MS = 86_400_000;
-
-export interface TeamsDeps {
-  config: Config;
-  router: HttpRouter;
-  dataDir: string;
-  log: Logger;
-  metrics: Metrics;
-  /** the event store `oig …` answers from; without it only the help is answered */
-  store?: EventStore;
-  /** for `oig skipped` and `oig stats`: the work queue and the bot's status (pollers) */
-  commands?: { tasks?: TaskSource; stats?: StatsSource };
-  /** the work queue the manual-remediation buttons press */
-  taskQueue?: TaskPresser;
-}
+export type TeamsDeps = ChatAdapterDeps;
 
 /** knobs for tests; production uses the defaults */
 export interface TeamsTuning {
@@ -68,13 +48,7 @@ export interface TeamsStatus {
   problems: DeliveryProblem[];
 }
 
-export interface TeamsAdapter {
-  sink: CardSink;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  status(): TeamsStatus;
-  deliveryErrors(): DeliveryProblem[];
-}
+export type TeamsAdapter = ChatAdapter<TeamsStatus>;
 
 export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Promise<TeamsAdapter> {
   const teams = deps.config.teams;
@@ -128,24 +102,19 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
   deps.metrics.queueDepth.set(outbox.size);
   chatMetrics.outbox.set(outbox.size);
 
-  const prune = async (): Promise<void> => {
-    const pruned = await refs.prune();
-    if (pruned > 0) log.info({ pruned }, 'forgot Teams message references older than 90 days');
-  };
-  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: { stop(): void } | undefined;
 
   return {
     sink,
     async start() {
-      await prune();
-      pruneTimer = setInterval(() => void prune().catch((err: unknown) => log.warn({ err }, 'could not prune Teams message references')), DAY_MS).unref();
+      pruning = await refs.keepPruned(log, 'Teams');
       const subs = subscriptions.list().length;
       log.info({ subscriptions: subs }, subs ? 'Teams ready' : 'Teams ready; no conversation is subscribed yet: add the bot to a team or write "@OIG oig subscribe" in a channel');
       if (outbox.size > 0) log.info({ cards: outbox.size }, 'delivering Teams cards queued before the restart');
       loop.start();
     },
     async stop() {
-      clearInterval(pruneTimer);
+      pruning?.stop();
       await loop.stop();
     },
     status: () => ({

@@ -8,6 +8,7 @@
  * days are dropped (a decision's remediation and an access request's resolution come well within that),
  * and at most MAX_REFS are kept, oldest first out. Written once per new keyed message, never per edit.
  */
+import type { Logger } from 'pino';
 import { StateFile } from '../store/state-file.ts';
 
 export interface MessageRef {
@@ -24,6 +25,7 @@ interface RefsDoc {
 }
 
 export const REF_MAX_AGE_MS = 90 * 86_400_000;
+const DAY_MS = 86_400_000;
 const MAX_REFS = 20_000;
 
 export class MessageRefs {
@@ -65,5 +67,19 @@ export class MessageRefs {
       for (const key of Object.keys(doc.refs)) if (!kept.has(key)) delete doc.refs[key];
     });
     return entries.length - keep.length;
+  }
+
+  /**
+   * Prunes now, then once a day while the bot runs (a bot runs for months: the file stays bounded).
+   * Resolves once the first prune is done; `stop()` ends the daily one.
+   */
+  async keepPruned(log: Logger, chat: string): Promise<{ stop(): void }> {
+    const prune = async (): Promise<void> => {
+      const pruned = await this.prune();
+      if (pruned > 0) log.info({ pruned }, `forgot ${chat} message references older than 90 days`);
+    };
+    await prune();
+    const timer = setInterval(() => void prune().catch((err: unknown) => log.warn({ err }, `could not prune ${chat} message references`)), DAY_MS).unref();
+    return { stop: () => clearInterval(timer) };
   }
 }

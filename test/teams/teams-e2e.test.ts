@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTeams, type SentActivity } from '../helpers/fake-teams.ts';
 import { APP, decideEvent, envelope, remediateEvent } from '../helpers/okta-events.ts';
-import { eventually, postHook } from '../helpers/start-bot.ts';
+import { postHook } from '../helpers/start-bot.ts';
 import {
   ALICE, BOB, TEAM_ID, adaptiveCardAction, botAddedToTeam, botRemovedFromTeam, channelMessage, personalMessage, postActivity,
 } from '../helpers/teams-activities.ts';
@@ -48,10 +48,6 @@ async function subscribeTeam(): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-/** the posts (not edits, not replies to activities) that carry a card with this text */
-function posted(text: string): SentActivity[] {
-  return teams.sent().filter((s) => s.kind !== 'update' && textOf(s.activity).includes(text));
-}
 
 describe('Teams: channels and cards', () => {
   it('adding the bot to a team subscribes its General channel: the reference is stored and cards go there', async () => {

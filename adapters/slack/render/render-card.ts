@@ -7,7 +7,7 @@
  * `text` is the notification line and the fallback for clients that cannot show blocks (Slack asks for it
  * whenever blocks are sent); it is escaped like everything else.
  */
-import type { Card, Severity } from '../../../src/cards/card.ts';
+import type { Card } from '../../../src/cards/card.ts';
 import { clip, timeText } from '../../../src/cards/format.ts';
 import { KIND_LABELS, SEVERITY_MARKERS } from '../../../src/cards/labels.ts';
 import { actions, context, escapeMrkdwn, fieldSections, header, listSections, textSections, type Block } from './blocks.ts';

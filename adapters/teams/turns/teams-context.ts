@@ -1,18 +1,10 @@
 /** What the turn handlers share: the bot's state and services, and what the current request says. */
 import type { Logger } from 'pino';
-import type { Card } from '../../../src/cards/card.ts';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
-import type { PressOutcome } from '../../../src/followup/work-queue.ts';
-import type { Actor, TaskActionName } from '../../../src/followup/task.ts';
+import type { TaskPresser } from '../../../src/delivery/chat-adapter.ts';
 import type { CsvExports } from '../csv-exports.ts';
 import type { Subscriptions } from '../subscriptions.ts';
 
-/** the work queue as the buttons use it */
-export interface TaskPresser {
-  press(action: TaskActionName, taskId: string, actor: Actor): Promise<PressOutcome>;
-  /** the task's card as it stands now */
-  card(taskId: string): Card | undefined;
-}
 
 export interface TurnDeps {
   subscriptions: Subscriptions;

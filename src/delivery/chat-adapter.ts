@@ -1,0 +1,51 @@
+/**
+ * What every chat adapter (adapters/slack, adapters/teams) is given and gives back, so the composition
+ * root (src/compose.ts) wires them alike. Each adapter adds its own knobs and status fields.
+ */
+import type { Logger } from 'pino';
+import type { StatsSource } from '../commands/deps.ts';
+import type { Config } from '../config/config.ts';
+import type { PressOutcome } from '../followup/work-queue.ts';
+import type { Actor, TaskActionName, TaskSource } from '../followup/task.ts';
+import type { HttpRouter } from '../http/http-server.ts';
+import type { Metrics } from '../metrics.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { Card } from '../cards/card.ts';
+import type { CardSink } from './card-sink.ts';
+import type { DeliveryProblem } from './delivery-problems.ts';
+
+export interface ChatAdapterDeps {
+  config: Config;
+  /** the bot's one HTTP server: the adapter adds its routes */
+  router: HttpRouter;
+  dataDir: string;
+  log: Logger;
+  metrics: Metrics;
+  /** the event store `/oig` answers from; without it only the help is answered */
+  store?: EventStore;
+  /**
+   * for `/oig skipped` and `/oig stats`: the work queue, and the bot's status (pollers, delivery); the
+   * adapter reports its own delivery unless `stats.delivery` is given
+   */
+  commands?: { tasks?: TaskSource; stats?: StatsSource };
+  /** the work queue the manual-remediation buttons press; without it a press is answered "not available" */
+  taskQueue?: TaskPresser;
+}
+
+/** the work queue as the buttons use it (src/followup/work-queue.ts) */
+export interface TaskPresser {
+  press(action: TaskActionName, taskId: string, actor: Actor): Promise<PressOutcome>;
+  /** the task's card as it stands now */
+  card(taskId: string): Card | undefined;
+}
+
+export interface ChatAdapter<Status extends { outbox: number }> {
+  /** where the dispatcher and the work queue hand cards */
+  sink: CardSink;
+  start(): Promise<void>;
+  /** stops calling the chat; its outbox is durable */
+  stop(): Promise<void>;
+  status(): Status;
+  /** what needs a person (blocked channels, refused credentials, dropped cards) */
+  deliveryErrors(): DeliveryProblem[];
+}
