@@ -1,72 +1,14 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { renderCard, renderPlainText } from '../../../adapters/teams/render/render-card.ts';
-import { buildAccessRequestCard } from '../../../src/cards/access-request-card.ts';
-import { buildAccessReviewCard } from '../../../src/cards/access-review-card.ts';
-import { buildAsaCard } from '../../../src/cards/asa-card.ts';
-import { buildCampaignCard } from '../../../src/cards/campaign-card.ts';
 import type { Card } from '../../../src/cards/card.ts';
 import { buildDecisionCard } from '../../../src/cards/decision-card.ts';
-import { buildDigestCard, buildDigestPartCard, buildManualDigestCard, type DigestItem, type DigestView } from '../../../src/cards/digest-card.ts';
-import { buildManualRemediationCard } from '../../../src/cards/manual-remediation-card.ts';
-import { buildRemediationCard } from '../../../src/cards/remediation-card.ts';
-import { summarizeRemediation } from '../../../src/cards/remediation-status.ts';
-import { buildSystemAlertCard } from '../../../src/cards/system-alert-card.ts';
-import {
-  accessRequest, accessReview, alice, asa, campaign, decision, financeGroup, remediation, salesforce, skipped, svcWorkflows, systemAlert,
-} from '../../helpers/records.ts';
+import { buildDigestCard, buildDigestPartCard, buildManualDigestCard } from '../../../src/cards/digest-card.ts';
+import { decision } from '../../helpers/records.ts';
+import { digestView, sampleCards } from '../../helpers/sample-cards.ts';
 import { VERBS, cardViolations, runsOf } from './card-checks.ts';
 
-const item = (i: number, over: Partial<DigestItem> = {}): DigestItem => ({
-  item: `I${i}`,
-  principal: { id: `00u${i}`, name: `User ${i}`, login: `user${i}@example.com` },
-  resource: i % 2 ? salesforce : financeGroup,
-  reviewer: { name: 'Rita Reviewer', login: 'rita@example.com' },
-  decision: 'REVOKE',
-  notes: i % 3 === 0 ? `Left in April & moved <${i}>` : undefined,
-  remediation: i % 4 === 0 ? summarizeRemediation(skipped({ item: `I${i}` })) : i % 4 === 1 ? summarizeRemediation(remediation()) : undefined,
-  ...over,
-});
-
-function view(n: number, over: Partial<DigestView> = {}): DigestView {
-  return {
-    key: 'digest:icicmp1:abc',
-    campaign: { id: 'icicmp1', name: 'Q2 access review' },
-    events: n * 3,
-    decisions: { REVOKE: n, NORESPONSE: n * 2 },
-    remediations: { SUCCESS: n, SKIPPED: Math.floor(n / 4) },
-    firstAt: '2024-05-02T09:30:00.000Z',
-    lastAt: '2024-05-02T09:31:00.000Z',
-    items: Array.from({ length: n }, (_, i) => item(i)),
-    unlisted: 0,
-    totals: { decisions: { REVOKE: n, NORESPONSE: n * 2 }, remediations: { SUCCESS: n }, items: n * 3 },
-    ...over,
-  };
-}
-
-const totals = { decisions: { APPROVE: 10, REVOKE: 3, NORESPONSE: 4 }, remediations: { SUCCESS: 2, SKIPPED: 1 }, items: 17 };
-const claimed = { state: 'claimed', owner: 'Alice Example', at: '2024-05-02T10:00:00.000Z' } as const;
-const done = { state: 'done', owner: 'Alice Example', at: '2024-05-02T11:00:00.000Z' } as const;
-
-/** one card of every kind, as the builders make them from the shared test records (as the Slack test does) */
-const CARDS: Record<string, Card> = {
-  'decision (REVOKE)': buildDecisionCard(decision()),
-  'decision with its remediation': buildDecisionCard(decision(), remediation()),
-  'decision via Okta Workflows': buildDecisionCard(decision({ wf: { owner: svcWorkflows } })),
-  'remediation (thread reply)': buildRemediationCard(remediation(), { inThread: true }),
-  'remediation (standalone)': buildRemediationCard(remediation(), { inThread: false }),
-  'manual remediation (open)': buildManualRemediationCard(skipped({ resource: financeGroup }), { decision: decision() }),
-  'manual remediation (claimed)': buildManualRemediationCard(skipped(), { task: claimed }),
-  'manual remediation (done)': buildManualRemediationCard(skipped(), { task: done }),
-  'campaign closed': buildCampaignCard(campaign('close'), totals),
-  'access request (resolved)': buildAccessRequestCard(accessRequest('resolve'), [accessRequest('create')]),
-  'access review': buildAccessReviewCard(accessReview('action', { principal: alice, resource: salesforce, decision: 'REVOKE' })),
-  'system alert': buildSystemAlertCard(systemAlert('system.org.rate_limit.warning', { facts: { threshold: '600', warningPercent: '90' }, targets: ['URL Pattern: /api/v1/users'] })),
-  asa: buildAsaCard(asa()),
-  digest: buildDigestCard(view(6)),
-  'digest detail part': buildDigestPartCard(view(6), 0),
-  'manual digest': buildManualDigestCard(view(6))!,
-};
+const CARDS: Record<string, Card> = sampleCards();
 
 describe('renderCard (snapshots, one per card kind)', () => {
   for (const [name, card] of Object.entries(CARDS)) {
@@ -166,7 +108,7 @@ describe('renderCard specifics', () => {
 
   it('keeps a huge digest within 24,000 bytes, dropping lines from the end and saying how many', () => {
     const lines = Array.from({ length: 400 }, (_, i) => `User ${i} · Ærøskøbing-Ünïcödé group ${'·'.repeat(60)} — SKIPPED`);
-    const card: Card = { ...buildDigestCard(view(200, { unlisted: 800 })), sections: [{ title: 'Items (400)', lines, more: 600 }] };
+    const card: Card = { ...buildDigestCard(digestView(200, { unlisted: 800 })), sections: [{ title: 'Items (400)', lines, more: 600 }] };
     const ac = renderCard(card);
     expect(cardViolations(ac)).toEqual([]);
     expect(Buffer.byteLength(JSON.stringify(ac))).toBeGreaterThan(20_000); // filled, not emptied
@@ -196,7 +138,7 @@ describe('renderCard specifics', () => {
   });
 
   it('does not shorten a digest of 200 items as the builders make it', () => {
-    const v = view(200, { unlisted: 800 });
+    const v = digestView(200, { unlisted: 800 });
     for (const card of [buildDigestCard(v), buildDigestPartCard(v, 0), buildDigestPartCard(v, 4), buildManualDigestCard(v)!]) {
       const ac = renderCard(card);
       expect(cardViolations(ac)).toEqual([]);
