@@ -42,9 +42,8 @@ export function messagesRoute(transport: TeamsTransport, deps: TurnDeps, o: Rout
     } catch {
       throw new AppError('NOT_JSON', 'the body is not JSON', 400);
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-      throw new AppError('NOT_AN_ACTIVITY', 'the body is not a Bot Framework activity (an object with a type)', 400);
-    }
+    const missing = activityProblem(body);
+    if (missing) throw new AppError('NOT_AN_ACTIVITY', `the body is not a Bot Framework activity: ${missing}`, 400);
     const activity = body as { type: string; id?: unknown; conversation?: { id?: unknown } };
     const dedupKey = ACTING.has(activity.type) && typeof activity.id === 'string' ? `${String(activity.conversation?.id)}|${activity.id}` : undefined;
     if (dedupKey && seen.has(dedupKey)) {
@@ -59,4 +58,17 @@ export function messagesRoute(transport: TeamsTransport, deps: TurnDeps, o: Rout
     if (dedupKey && res.statusCode >= 400) seen.delete(dedupKey);
     if (!res.writableEnded) sendError(res, new AppError('TEAMS_NO_ANSWER', 'the activity was not answered', 500));
   };
+}
+
+/**
+ * What every activity Teams (or the Emulator) sends has, and the bot needs to answer at all: a type, the
+ * https serviceUrl to answer to, the conversation. Anything else would fail deep inside botbuilder (500).
+ */
+function activityProblem(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'not a JSON object';
+  const a = body as { type?: unknown; serviceUrl?: unknown; conversation?: { id?: unknown } };
+  if (typeof a.type !== 'string' || a.type === '') return 'no type';
+  if (typeof a.serviceUrl !== 'string' || !/^https?:\/\/[^\s/]+/i.test(a.serviceUrl)) return 'no http(s) serviceUrl';
+  if (typeof a.conversation?.id !== 'string' || a.conversation.id === '') return 'no conversation id';
+  return undefined;
 }

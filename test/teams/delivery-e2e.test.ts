@@ -65,8 +65,11 @@ describe('Teams delivery under pressure', () => {
     teams.clearConversation(TEAM_ID);
     // parked for 300 ms in tests (parkMs), then probed again
     await eventually(() => expect(decisionCards()).toHaveLength(1), 5000);
-    expect(running.teams.status().problems).toEqual([]);
-    expect(running.teams.status().outbox).toBe(0);
+    // the bot sees Teams' answer a moment after the fake recorded it
+    await eventually(() => {
+      expect(running!.teams.status().problems).toEqual([]);
+      expect(running!.teams.status().outbox).toBe(0);
+    });
   });
 
   it('cards queued while Teams is down survive a restart', async () => {

@@ -281,6 +281,12 @@ describe('Teams: /api/messages refuses bad input', () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post('[1,2]')).status).toBe(400);
     expect((await post('{"text":"no type"}')).status).toBe(400);
+    // shapes botbuilder would fail on deep inside (a 500): no serviceUrl, a non-http one, no conversation
+    expect((await post('{"type":"message","text":"oig help"}')).status).toBe(400);
+    expect((await post('{"type":"message","text":"oig help","serviceUrl":"ftp://x","conversation":{"id":"a"}}')).status).toBe(400);
+    const noConversation = await post(JSON.stringify({ type: 'message', text: 'oig help', serviceUrl: teams.url }));
+    expect(noConversation.status).toBe(400);
+    expect(await noConversation.text()).toContain('no conversation id');
     expect((await post(JSON.stringify({ type: 'message', text: 'x'.repeat(1024 * 1024 + 10) }))).status).toBe(413);
     expect((await fetch(`${running.url}/api/messages`)).status).toBe(405);
 
