@@ -25,6 +25,12 @@ interface CsvFile {
 
 export class CsvExports {
   private readonly files = new Map<string, CsvFile>();
+  /**
+   * In a channel the answer card travels to every member's client, even where only the asker sees its
+   * user-specific view: it carries a view id, never the download token. The token is handed out for a
+   * view only to its owner (the asker's Teams id, which Bot Framework authenticates).
+   */
+  private readonly views = new Map<string, { token: string; owner: string }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -42,6 +48,19 @@ export class CsvExports {
       bytes -= f.bytes ?? 0;
     }
     return token;
+  }
+
+  /** a view id of the export that only `owner` can turn into the download token */
+  viewFor(token: string, owner: string): string {
+    const view = randomBytes(16).toString('base64url');
+    this.views.set(view, { token, owner });
+    return view;
+  }
+
+  /** the download token behind a view, for its owner; undefined for anyone else or once expired */
+  tokenOf(view: string, userId: string | undefined): string | undefined {
+    const v = this.views.get(view);
+    return v && userId === v.owner && this.get(v.token) ? v.token : undefined;
   }
 
   get(token: string): CsvFile | undefined {
@@ -73,6 +92,7 @@ export class CsvExports {
   private prune(): void {
     const now = this.now();
     for (const [t, f] of this.files) if (f.expiresAt <= now) this.files.delete(t);
+    for (const [v, { token }] of this.views) if (!this.files.has(token)) this.views.delete(v);
   }
 }
 

@@ -169,3 +169,20 @@ describe('exportPath', () => {
     expect(exportPath('a+b/c=&d')).toBe('/teams/exports?token=a%2Bb%2Fc%3D%26d');
   });
 });
+
+describe('CsvExports views (what a channel message carries instead of the token)', () => {
+  it('gives the token to the view\'s owner only, and not after the export expired', () => {
+    const c = clock();
+    const exports = new CsvExports(c.read);
+    const token = exports.add(revokes);
+    const view = exports.viewFor(token, '29:alice');
+    expect(view).toMatch(TOKEN);
+    expect(view).not.toBe(token);
+    expect(exports.tokenOf(view, '29:alice')).toBe(token);
+    expect(exports.tokenOf(view, '29:bob')).toBeUndefined();
+    expect(exports.tokenOf(view, undefined)).toBeUndefined();
+    expect(exports.tokenOf('A'.repeat(22), '29:alice')).toBeUndefined();
+    c.now += HOUR;
+    expect(exports.tokenOf(view, '29:alice')).toBeUndefined();
+  });
+});

@@ -265,12 +265,21 @@ describe('Teams: oig commands', () => {
     expect((await fetch(`${running.url}/teams/exports?token=AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
     expect((await fetch(`${running.url}/teams/exports`)).status).toBe(404);
 
-    // in a channel the link is in the asker's view only
+    // in a channel the link is in the asker's view only: the message every member's client gets carries a
+    // view id, not the token, and nobody else can turn it into the link
     await postActivity(running.url, channelMessage({ serviceUrl: teams.url, text: 'oig export revokes', from: ALICE }));
     const placeholder = cardOf(teams.sent().at(-1)!);
     expect(textOf(placeholder)).not.toContain('/teams/exports');
-    const view = await postActivity(running.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from: ALICE, verb: 'oig_answer', data: placeholder.refresh!.action.data }));
-    expect(textOf(view.body)).toContain('/teams/exports?token=');
+    const data = placeholder.refresh!.action.data;
+    const asBob = await postActivity(running.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from: BOB, verb: 'oig_answer', data }));
+    expect(textOf(asBob.body)).not.toContain('/teams/exports');
+    const forged = await postActivity(running.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from: BOB, verb: 'oig_answer', data: { ...data, asker: BOB.id } }));
+    expect(textOf(forged.body)).not.toContain('/teams/exports');
+    const view = await postActivity(running.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from: ALICE, verb: 'oig_answer', data }));
+    const channelLink = /"url":"([^"]+)"/.exec(textOf(view.body))![1]!;
+    expect(channelLink).toContain('/teams/exports?token=');
+    expect(channelLink).not.toContain(String(data.export));
+    expect((await fetch(channelLink)).status).toBe(200);
   });
 });
 

@@ -53,7 +53,7 @@ export interface AnswerActionData {
    * so the bot shows the answer only to this id (everyone else gets the placeholder again)
    */
   asker?: string;
-  /** an export's download token (the answer is a link to the CSV) */
+  /** an export's view id (csv-exports.ts): the asker's answer is a link to the CSV */
   export?: string;
 }
 

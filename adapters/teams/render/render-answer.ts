@@ -46,7 +46,7 @@ export function renderAnswer(p: AnswerPage, command: string, opts: AnswerOptions
  * What everyone but the asker sees in a channel. Names and command words are untrusted, so they are
  * TextRuns (no Markdown); the command is set in monospace instead of backticks.
  */
-export function answerPlaceholder(askerName: string, command: string, userIds: string[], exportToken?: string): AdaptiveCard {
+export function answerPlaceholder(askerName: string, command: string, userIds: string[], exportView?: string): AdaptiveCard {
   const block: RichTextBlock = {
     type: 'RichTextBlock',
     inlines: [
@@ -57,16 +57,16 @@ export function answerPlaceholder(askerName: string, command: string, userIds: s
       { type: 'TextRun', text: ': only they can see it. Mention the bot with the same words to see your own.' },
     ],
   };
-  return adaptiveCard([block], [], answerRefresh({ command, page: 0, ...(exportToken ? { export: exportToken } : {}) }, userIds));
+  return adaptiveCard([block], [], answerRefresh({ command, page: 0, ...(exportView ? { export: exportView } : {}) }, userIds));
 }
 
 /**
- * The answer to `oig export …`: a link to the CSV (served by the bot, valid for an hour). With `userIds`
- * it stays a user-specific view, like every answer in a channel.
+ * The answer to `oig export …`: a link to the CSV (served by the bot, valid for an hour). With `userView`
+ * it stays a user-specific view, like every answer in a channel (its refresh names the view, not the token).
  */
-export function renderExportLink(title: string, url: string, rows: number, command: string, exportToken: string, userIds?: string[]): AdaptiveCard {
+export function renderExportLink(title: string, url: string, rows: number, command: string, userView?: { view: string; userIds: string[] }): AdaptiveCard {
   const body = [titleBlock(title, 'info', 'Medium'), line(`${rows} row(s) as CSV. The link works for one hour.`, L.lineText, {}, 'Small')];
-  const card = adaptiveCard(body, [], userIds ? answerRefresh({ command, page: 0, export: exportToken }, userIds) : undefined);
+  const card = adaptiveCard(body, [], userView ? answerRefresh({ command, page: 0, export: userView.view }, userView.userIds) : undefined);
   return { ...card, actions: [{ type: 'Action.OpenUrl', title: 'Download CSV', url }] };
 }
 

@@ -88,9 +88,10 @@ async function showAnswer(turn: Turn, data: Record<string, unknown>, d: TurnDeps
   }
   const userIds = asker ? [asker] : undefined;
   if (typeof data.export === 'string') {
-    const file = d.exports.get(data.export);
-    if (!file) return messageReply('This export link is older than an hour. Run the export again.');
-    return cardReply(renderExportLink(file.title, `${req.publicUrl}${exportPath(data.export)}`, file.rows, command, data.export, userIds));
+    const token = d.exports.tokenOf(data.export, from?.id);
+    const file = token !== undefined ? d.exports.get(token) : undefined;
+    if (token === undefined || !file) return messageReply('This export link is older than an hour. Run the export again.');
+    return cardReply(renderExportLink(file.title, `${req.publicUrl}${exportPath(token)}`, file.rows, command, userIds ? { view: data.export, userIds } : undefined));
   }
   return cardReply(renderAnswer(teamsAnswerPage(command, d.commands, page), command, userIds ? { userIds } : {}));
 }

@@ -65,19 +65,20 @@ async function answer(turn: Turn, text: string, d: TurnDeps, req: RequestInfo, w
   const personal = isPersonal(turn);
   const asker = turn.activity.from?.id;
   const parsed = parseCommand(text);
-  let token: string | undefined;
+  let view: string | undefined;
   if (parsed.export && d.commands) {
     const result = runQuery(parsed.query, d.commands);
-    token = d.exports.add({ csv: toCsv(result), filename: csvFilename(parsed.query.kind, d.commands.now?.() ?? new Date()), rows: result.rows.length, title: result.title });
+    const token = d.exports.add({ csv: toCsv(result), filename: csvFilename(parsed.query.kind, d.commands.now?.() ?? new Date()), rows: result.rows.length, title: result.title });
     d.log.info({ kind: parsed.query.kind, rows: result.rows.length }, 'Teams export ready');
     if (personal || !asker) {
-      await turn.reply(cardMessage(renderExportLink(result.title, `${req.publicUrl}${exportPath(token)}`, result.rows.length, text, token), `${result.title}: CSV`));
+      await turn.reply(cardMessage(renderExportLink(result.title, `${req.publicUrl}${exportPath(token)}`, result.rows.length, text), `${result.title}: CSV`));
       return;
     }
+    view = d.exports.viewFor(token, asker);
   }
   if (personal || !asker) {
     await turn.reply(cardMessage(renderAnswer(teamsAnswerPage(text, d.commands), text), `oig ${text}`.trim()));
     return;
   }
-  await turn.reply(cardMessage(answerPlaceholder(who, text, [asker], token), `Answer for ${who}`));
+  await turn.reply(cardMessage(answerPlaceholder(who, text, [asker], view), `Answer for ${who}`));
 }
