@@ -2,16 +2,13 @@
  * A real Bot wired with the real Slack adapter (Bolt, outbox, delivery loop) against a FakeSlack, the way
  * the composition root wires them, with short pacing and retry delays so tests stay fast.
  */
-import { rm } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
 import type { SlackAdapter, SlackTuning } from '../../adapters/slack/index.ts';
-import { Bot } from '../../src/app.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { composeBot } from '../../src/compose.ts';
+import type { Bot } from '../../src/app.ts';
 import type { FollowUp } from '../../src/followup/index.ts';
+import { startComposedBot } from '../helpers/composed-bot.ts';
 import type { FakeSlack } from '../helpers/fake-slack.ts';
 import { SIGNING_SECRET } from '../helpers/slack-requests.ts';
-import { makeDataDir, TEST_SECRET } from '../helpers/start-bot.ts';
 
 export const CERT = 'C0CERT0001';
 export const MANUAL = 'C0MANUAL01';
@@ -45,12 +42,7 @@ export interface SlackBotOptions {
 }
 
 export async function startSlackBot(fake: FakeSlack, o: SlackBotOptions = {}): Promise<SlackBot> {
-  const dataDir = o.dataDir ?? (await makeDataDir());
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    OKTA_HOOK_SECRET: TEST_SECRET,
+  const env = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.url,
@@ -58,28 +50,14 @@ export async function startSlackBot(fake: FakeSlack, o: SlackBotOptions = {}): P
     SLACK_CHANNEL_MANUAL: MANUAL,
     SLACK_CHANNEL_ACCESS_REQUEST: REQUESTS,
     ...o.env,
-  });
-  const log = o.log ?? pino({ level: 'silent' });
-  const app = await composeBot(config, {
-    hookSecret: TEST_SECRET,
-    log,
+  };
+  const { app, url, dataDir, stop } = await startComposedBot(env, {
+    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    ...(o.log ? { log: o.log } : {}),
     followUp: o.followUp === true,
     slackTuning: { ...FAST, ...o.tuning },
-    followUpHttp: { maxAttempts: 2, baseDelayMs: 10 },
   });
-  const port = await app.start();
-  return {
-    bot: app.bot,
-    slack: app.slack!,
-    ...(app.followUp ? { followUp: app.followUp } : {}),
-    url: `http://127.0.0.1:${port}`,
-    dataDir,
-    async stop(removeData = false) {
-      await app.bot.idle();
-      await app.stop();
-      if (removeData) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { bot: app.bot, slack: app.slack!, ...(app.followUp ? { followUp: app.followUp } : {}), url, dataDir, stop };
 }
 
 /** a logger that keeps every line it writes, parsed */

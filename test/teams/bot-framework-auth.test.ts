@@ -21,7 +21,7 @@ let running: TeamsBot | undefined;
 beforeEach(async () => {
   auth = await FakeBotFrameworkAuth.start();
   teams = await FakeTeams.start();
-  running = await startTeamsBot(teams, {
+  running = await startTeamsBot({
     env: { TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'not-used-by-these-tests', TEAMS_TENANT_ID: TENANT_ID, TEAMS_DEV_NO_AUTH: '' },
     tuning: { tokenValidation: { openIdMetadataUrl: auth.metadataUrl, issuer: FAKE_ISSUER } },
   });

@@ -2,16 +2,13 @@
  * Slack and Teams at once, wired by src/compose.ts as `npm start` wires them: every card goes to both, and
  * `/oig stats` in either chat tells how delivery to both stands.
  */
-import { rm } from 'node:fs/promises';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeBot, type Composed } from '../../src/compose.ts';
-import { loadConfig } from '../../src/config/config.ts';
+import { startComposedBot } from '../helpers/composed-bot.ts';
 import { FakeSlack } from '../helpers/fake-slack.ts';
 import { FakeTeams } from '../helpers/fake-teams.ts';
 import { decideEvent, envelope } from '../helpers/okta-events.ts';
 import { SIGNING_SECRET, postSlashCommand } from '../helpers/slack-requests.ts';
-import { eventually, makeDataDir, postHook, TEST_SECRET } from '../helpers/start-bot.ts';
+import { eventually, postHook } from '../helpers/start-bot.ts';
 import { ALICE, TEAM_ID, botAddedToTeam, personalMessage, postActivity } from '../helpers/teams-activities.ts';
 import { FAST as SLACK_FAST } from '../slack/slack-bot.ts';
 import { FAST as TEAMS_FAST } from './teams-bot.ts';
@@ -25,19 +22,13 @@ describe('Slack and Teams together', () => {
   it('posts every card to both; /oig stats in each chat shows a problem of the other', async () => {
     const slack = await FakeSlack.start();
     const teams = await FakeTeams.start();
-    const dataDir = await makeDataDir();
-    cleanup.push(() => slack.close(), () => teams.close(), () => rm(dataDir, { recursive: true, force: true }));
-    const config = loadConfig({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, OKTA_HOOK_SECRET: TEST_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-both-0000', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, SLACK_CHANNEL: 'C0BOTH0001',
-      TEAMS_DEV_NO_AUTH: '1',
-    });
-    const app: Composed = await composeBot(config, { hookSecret: TEST_SECRET, log: pino({ level: 'silent' }), slackTuning: SLACK_FAST, teamsTuning: TEAMS_FAST });
-    const url = `http://127.0.0.1:${await app.start()}`;
-    cleanup.push(async () => {
-      await app.bot.idle();
-      await app.stop();
-    });
+    cleanup.push(() => slack.close(), () => teams.close());
+    const running = await startComposedBot(
+      { SLACK_BOT_TOKEN: 'xoxb-both-0000', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, SLACK_CHANNEL: 'C0BOTH0001', TEAMS_DEV_NO_AUTH: '1' },
+      { slackTuning: SLACK_FAST, teamsTuning: TEAMS_FAST },
+    );
+    cleanup.push(() => running.stop(true));
+    const { app, url } = running;
     expect(app.localMode).toBe(false);
 
     await postActivity(url, botAddedToTeam({ serviceUrl: teams.url }));

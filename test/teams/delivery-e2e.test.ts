@@ -25,7 +25,7 @@ afterEach(async () => {
 const decisionCards = () => teams.sent().filter((s) => s.kind === 'send' && JSON.stringify(s.activity).includes('Access certification decision'));
 
 async function subscribed(): Promise<TeamsBot> {
-  const bot = await startTeamsBot(teams);
+  const bot = await startTeamsBot();
   expect((await postActivity(bot.url, botAddedToTeam({ serviceUrl: teams.url }))).status).toBe(200);
   return bot;
 }
@@ -80,7 +80,7 @@ describe('Teams delivery under pressure', () => {
     const dataDir = running.dataDir;
     await running.stop();
     teams.clearConversation(TEAM_ID);
-    running = await startTeamsBot(teams, { dataDir });
+    running = await startTeamsBot({ dataDir });
     await eventually(() => expect(decisionCards()).toHaveLength(1), 5000);
   });
 });

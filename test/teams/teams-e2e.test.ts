@@ -51,7 +51,7 @@ async function subscribeTeam(): Promise<void> {
 
 describe('Teams: channels and cards', () => {
   it('adding the bot to a team subscribes its General channel: the reference is stored and cards go there', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await subscribeTeam();
     // the welcome is a reply in the channel
     expect(teams.sent().some((s) => s.conversationId === TEAM_ID && textOf(s.activity).includes('will post all cards here'))).toBe(true);
@@ -70,7 +70,7 @@ describe('Teams: channels and cards', () => {
   });
 
   it('a remediation replies in the decision card\'s thread and updates that card in place', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await subscribeTeam();
     await postHook(running.url, envelope([decideEvent({ decision: 'REVOKE', item: 'iciiThread01' })]));
     const decision = await teams.waitFor((s) => s.kind === 'send' && textOf(s.activity).includes('Access certification decision'));
@@ -82,7 +82,7 @@ describe('Teams: channels and cards', () => {
   });
 
   it('oig subscribe with families narrows what a channel gets; oig unsubscribe stops it; both need OIG_ALLOWED_USERS', async () => {
-    running = await startTeamsBot(teams, { env: ALLOWED });
+    running = await startTeamsBot({ env: ALLOWED });
     const channel = '19:manualonly0000@thread.tacv2';
     const refused = await postActivity(running.url, channelMessage({ serviceUrl: teams.url, conversationId: channel, text: 'oig subscribe manual', from: BOB }));
     expect(refused.status).toBe(200);
@@ -109,11 +109,11 @@ describe('Teams: channels and cards', () => {
   });
 
   it('restart keeps subscriptions; removing the bot from the team forgets them', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await subscribeTeam();
     const dataDir = running.dataDir;
     await running.stop();
-    running = await startTeamsBot(teams, { dataDir });
+    running = await startTeamsBot({ dataDir });
     expect(running.teams.status().subscriptions).toBe(1);
     await postHook(running.url, envelope([decideEvent({ decision: 'REVOKE', item: 'iciiRestart1' })]));
     await teams.waitFor((s) => s.kind === 'send' && s.conversationId === TEAM_ID && textOf(s.activity).includes('Access certification decision'));
@@ -134,7 +134,7 @@ describe('Teams: manual-remediation buttons', () => {
     postActivity(running!.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from, verb, data: { taskId }, ...(replyToId ? { replyToId } : {}) }));
 
   it('SKIPPED gives a card with Action.Execute buttons; an allowed user claims, finishes and reopens it', async () => {
-    running = await startTeamsBot(teams, { env: ALLOWED });
+    running = await startTeamsBot({ env: ALLOWED });
     const sent = await skippedCard('iciiTask0001');
     const id = 'item:iciiTask0001';
     const open = cardOf(sent);
@@ -164,7 +164,7 @@ describe('Teams: manual-remediation buttons', () => {
   });
 
   it('anyone not in OIG_ALLOWED_USERS is refused privately; nothing changes; the refusal is audited', async () => {
-    running = await startTeamsBot(teams, { env: ALLOWED });
+    running = await startTeamsBot({ env: ALLOWED });
     const sent = await skippedCard('iciiTask0002');
     const id = 'item:iciiTask0002';
     const before = teams.sent().length;
@@ -179,7 +179,7 @@ describe('Teams: manual-remediation buttons', () => {
   });
 
   it('a UPN in OIG_ALLOWED_USERS is matched through the roster', async () => {
-    running = await startTeamsBot(teams, { env: { OIG_ALLOWED_USERS: 'bob@contoso.example' } });
+    running = await startTeamsBot({ env: { OIG_ALLOWED_USERS: 'bob@contoso.example' } });
     teams.addMember({ id: BOB.id, name: BOB.name, aadObjectId: BOB.aadObjectId, userPrincipalName: 'Bob@Contoso.example' });
     await skippedCard('iciiTask0003');
     const res = await press('oig_manual_claim', 'item:iciiTask0003', BOB);
@@ -188,7 +188,7 @@ describe('Teams: manual-remediation buttons', () => {
   });
 
   it('bad invokes get a clear answer: unknown task, unknown verb, no verb, a duplicate press', async () => {
-    running = await startTeamsBot(teams, { env: ALLOWED });
+    running = await startTeamsBot({ env: ALLOWED });
     const unknown = await press('oig_manual_claim', 'item:nope');
     expect(String((unknown.body as { value: string }).value)).toContain('does not know');
     const badVerb = await press('oig_drop_tables', 'item:nope');
@@ -208,7 +208,7 @@ describe('Teams: manual-remediation buttons', () => {
 
 describe('Teams: oig commands', () => {
   it('@bot oig revokes in a channel: everyone sees a placeholder, the asker gets the data in a user-specific view', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await postHook(running.url, envelope([decideEvent({ decision: 'REVOKE', item: 'iciiCmd00001', principal: { id: '00u1zed', name: 'Zed Zebra', login: 'zed@example.com' } })]));
     await running.bot.idle();
     const res = await postActivity(running.url, channelMessage({ serviceUrl: teams.url, text: 'oig revokes', from: ALICE }));
@@ -228,7 +228,7 @@ describe('Teams: oig commands', () => {
   });
 
   it('in a personal chat the answer comes at once; help tells the Teams way; long answers page with More', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     const events = Array.from({ length: 25 }, (_, i) => decideEvent({ decision: 'REVOKE', item: `iciiPage${String(i).padStart(4, '0')}` }));
     await postHook(running.url, envelope(events));
     await running.bot.idle();
@@ -249,7 +249,7 @@ describe('Teams: oig commands', () => {
   });
 
   it('oig export gives the asker a download link to the CSV, valid for an hour', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await postHook(running.url, envelope([decideEvent({ decision: 'REVOKE', item: 'iciiExport01' })]));
     await running.bot.idle();
     await postActivity(running.url, personalMessage({ serviceUrl: teams.url, text: 'oig export revokes', from: ALICE }));
@@ -285,7 +285,7 @@ describe('Teams: oig commands', () => {
 
 describe('Teams: /api/messages refuses bad input', () => {
   it('malformed, oversized, non-activity and duplicate posts', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     const post = (body: string, type = 'application/json') => fetch(`${running!.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
     expect((await post('{not json')).status).toBe(400);
     expect((await post('[1,2]')).status).toBe(400);
@@ -307,7 +307,7 @@ describe('Teams: /api/messages refuses bad input', () => {
   });
 
   it('with TEAMS_APP_ID set, a post without a valid Bot Framework token is 401 and changes nothing', async () => {
-    running = await startTeamsBot(teams, {
+    running = await startTeamsBot({
       env: { TEAMS_APP_ID: '11111111-2222-3333-4444-555555555555', TEAMS_APP_PASSWORD: 'not-a-real-secret', TEAMS_TENANT_ID: '8c2f1a4e-6b3d-4e5f-9a7b-1c2d3e4f5a6b', TEAMS_DEV_NO_AUTH: '' },
     });
     expect(running.teams.status().auth).toBe('bot-framework');

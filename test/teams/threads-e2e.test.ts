@@ -26,7 +26,7 @@ const has = (text: string) => (s: { activity: unknown }) => JSON.stringify(s.act
 
 describe('Teams threads and edits', () => {
   it('an edit of a deleted message posts the card anew; the next edit goes to the new message', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await postActivity(running.url, botAddedToTeam({ serviceUrl: teams.url }));
     await postHook(running.url, envelope([accessRequestEvent('create', { request: 'reqGone00001', published: '2026-11-01T09:00:00.000Z' })]));
     const first = await teams.waitFor((s) => s.kind === 'send' && has('Access request')(s));
@@ -40,7 +40,7 @@ describe('Teams threads and edits', () => {
   });
 
   it('a reply whose thread is gone starts a new thread instead of being lost', async () => {
-    running = await startTeamsBot(teams);
+    running = await startTeamsBot();
     await postActivity(running.url, botAddedToTeam({ serviceUrl: teams.url }));
     await postHook(running.url, envelope([decideEvent({ decision: 'REVOKE', item: 'iciiNoThread1' })]));
     const decision = await teams.waitFor((s) => s.kind === 'send' && has('Access certification decision')(s));
@@ -53,7 +53,7 @@ describe('Teams threads and edits', () => {
   });
 
   it('a personal chat can subscribe too: cards come to the person', async () => {
-    running = await startTeamsBot(teams, { env: { OIG_ALLOWED_USERS: ALICE.aadObjectId } });
+    running = await startTeamsBot({ env: { OIG_ALLOWED_USERS: ALICE.aadObjectId } });
     await postActivity(running.url, personalMessage({ serviceUrl: teams.url, text: 'oig subscribe manual', from: ALICE }));
     expect(JSON.stringify(teams.sent().at(-1)!.activity)).toContain('now gets manual');
     await postHook(running.url, envelope([remediateEvent({ item: 'iciiPersonal1', outcome: 'SKIPPED' })]));

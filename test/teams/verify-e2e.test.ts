@@ -40,7 +40,7 @@ const verify = (item: string) =>
 
 describe('Verify in Okta from Teams', () => {
   it('answers the clicker privately and the channel in the card\'s thread', async () => {
-    running = await startTeamsBot(teams, { env: env() });
+    running = await startTeamsBot({ env: env() });
     okta.assignApp(APP.id, PRINCIPAL.id, 'USER');
     const card = await taskCard('iciiTverify01');
     const res = await verify('iciiTverify01');
@@ -52,7 +52,7 @@ describe('Verify in Okta from Teams', () => {
   });
 
   it('offers Mark done in the thread when the access is gone', async () => {
-    running = await startTeamsBot(teams, { env: env() });
+    running = await startTeamsBot({ env: env() });
     const card = await taskCard('iciiTverify02');
     await verify('iciiTverify02');
     const reply = await teams.waitFor((s) => s.kind === 'send' && s.conversationId === `${TEAM_ID};messageid=${card.activityId}`);
@@ -62,7 +62,7 @@ describe('Verify in Okta from Teams', () => {
   });
 
   it('tells Teams at once when Okta is slower than the invoke budget; the thread gets the answer', async () => {
-    running = await startTeamsBot(teams, { env: env(), tuning: { invokeBudgetMs: 0 } });
+    running = await startTeamsBot({ env: env(), tuning: { invokeBudgetMs: 0 } });
     okta.assignApp(APP.id, PRINCIPAL.id, 'USER');
     const card = await taskCard('iciiTverify03');
     const res = await verify('iciiTverify03');
