@@ -9,14 +9,13 @@
  * State lives in DATA_DIR/state/: slack-outbox.json (cards not yet accepted by Slack) and
  * slack-messages.json (which message each card key is, for threads and edits).
  */
-import type { CommandDeps, StatsSource } from '../../src/commands/deps.ts';
-import type { ChatAdapter, ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
+import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
 import { boltLogger } from './bolt/bolt-logger.ts';
 import { createBoltApp } from './bolt/bolt-app.ts';
 import { guardSlackRequests } from './bolt/request-guard.ts';
 import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
 import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import { DeliveryProblems, problemLine, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox } from '../../src/delivery/outbox.ts';
 import { sendItem } from './delivery/send-item.ts';
@@ -78,7 +77,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       }
     }));
 
-  const commands = commandDeps(deps, () => ({ outbox: outbox.size, errors: problems.list().map((p) => problemLine(p)) }));
+  const commands = chatCommandDeps(deps, outbox, problems);
   const taskActions = deps.taskQueue ? { queue: deps.taskQueue, allowedUsers: deps.config.allowedUsers, log } : undefined;
   const bolt = createBoltApp({
     slack,
@@ -129,14 +128,5 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
     deliveryErrors: () => problems.list(),
   };
 }
-
-/** what `/oig` reads: the store, the work queue, and the status lines (this adapter's delivery by default) */
-function commandDeps(deps: SlackDeps, delivery: StatsSource['delivery']): CommandDeps | undefined {
-  if (!deps.store) return undefined;
-  const given = deps.commands?.stats;
-  const stats: StatsSource = { ...(given?.pollers ? { pollers: given.pollers } : {}), delivery: given?.delivery ?? delivery };
-  return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
-}
-
 
 export type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';

@@ -16,7 +16,7 @@ const MAX_BYTES = 100 * 1024 * 1024;
 interface CsvFile {
   csv: string;
   /** UTF-8 bytes of `csv`, what the size cap counts */
-  bytes?: number;
+  bytes: number;
   filename: string;
   rows: number;
   title: string;
@@ -35,17 +35,17 @@ export class CsvExports {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** keeps a CSV for an hour; resolves with its token */
-  add(file: Omit<CsvFile, 'expiresAt'>): string {
+  add(file: Omit<CsvFile, 'expiresAt' | 'bytes'>): string {
     this.prune();
     const token = randomBytes(16).toString('base64url');
     this.files.set(token, { ...file, bytes: Buffer.byteLength(file.csv), expiresAt: this.now() + TTL_MS });
     // oldest first out, by count and by size
-    let bytes = [...this.files.values()].reduce((n, f) => n + (f.bytes ?? 0), 0);
+    let bytes = [...this.files.values()].reduce((n, f) => n + f.bytes, 0);
     for (const [t, f] of this.files) {
       if (this.files.size <= MAX_FILES && bytes <= MAX_BYTES) break;
       if (t === token) break;
       this.files.delete(t);
-      bytes -= f.bytes ?? 0;
+      bytes -= f.bytes;
     }
     return token;
   }

@@ -12,11 +12,10 @@
  * per conversation, for threads and edits).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CommandDeps } from '../../src/commands/deps.ts';
-import type { ChatAdapter, ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
+import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
 import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
 import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import { DeliveryProblems, problemLine, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox, type OutboxItem } from '../../src/delivery/outbox.ts';
 import { createBotFrameworkTransport, type TransportConfig } from './bot-framework/transport.ts';
@@ -80,13 +79,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
   const sink = new TeamsSink(outbox, refs, subscriptions, loop, deps.metrics, log);
   const exports = new CsvExports();
 
-  const commands: CommandDeps | undefined = deps.store
-    ? {
-        store: deps.store,
-        stats: { ...(deps.commands?.stats?.pollers ? { pollers: deps.commands.stats.pollers } : {}), delivery: deps.commands?.stats?.delivery ?? (() => ({ outbox: outbox.size, errors: problems.list().map((p) => problemLine(p)) })) },
-        ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}),
-      }
-    : undefined;
+  const commands = chatCommandDeps(deps, outbox, problems);
   const turnDeps: TurnDeps = {
     subscriptions,
     exports,

@@ -3,7 +3,7 @@
  * root (src/compose.ts) wires them alike. Each adapter adds its own knobs and status fields.
  */
 import type { Logger } from 'pino';
-import type { StatsSource } from '../commands/deps.ts';
+import type { CommandDeps, StatsSource } from '../commands/deps.ts';
 import type { Config } from '../config/config.ts';
 import type { PressOutcome } from '../followup/work-queue.ts';
 import type { Actor, TaskActionName, TaskSource } from '../followup/task.ts';
@@ -12,7 +12,8 @@ import type { Metrics } from '../metrics.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { Card } from '../cards/card.ts';
 import type { CardSink } from './card-sink.ts';
-import type { DeliveryProblem } from './delivery-problems.ts';
+import { problemLine, type DeliveryProblem, type DeliveryProblems } from './delivery-problems.ts';
+import type { Outbox } from './outbox.ts';
 
 export interface ChatAdapterDeps {
   config: Config;
@@ -48,4 +49,17 @@ export interface ChatAdapter<Status extends { outbox: number }> {
   status(): Status;
   /** what needs a person (blocked channels, refused credentials, dropped cards) */
   deliveryErrors(): DeliveryProblem[];
+}
+
+/**
+ * What a chat's `/oig` reads: the store, the work queue and the status lines; the delivery lines are the
+ * adapter's own outbox and problems unless the composition root gives them. Without a store: undefined
+ * (only the help can be answered).
+ */
+export function chatCommandDeps(deps: ChatAdapterDeps, outbox: Outbox, problems: DeliveryProblems): CommandDeps | undefined {
+  if (!deps.store) return undefined;
+  const given = deps.commands?.stats;
+  const own = () => ({ outbox: outbox.size, errors: problems.list().map((p) => problemLine(p)) });
+  const stats: StatsSource = { ...(given?.pollers ? { pollers: given.pollers } : {}), delivery: given?.delivery ?? own };
+  return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
 }
