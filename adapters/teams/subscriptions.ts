@@ -6,11 +6,9 @@
  * channels. Kept in DATA_DIR/state/teams-subscriptions.json with the conversation reference Bot Framework
  * needs to post there proactively, so subscriptions survive restarts.
  */
-import type { RouteFamily } from '../../src/cards/card.ts';
+import { ROUTE_FAMILIES, type RouteFamily } from '../../src/cards/card.ts';
 import { StateFile } from '../../src/store/state-file.ts';
 import type { ConversationRef } from './teams-types.ts';
-
-export const FAMILIES: readonly RouteFamily[] = ['CERTIFICATION', 'ACCESS_REQUEST', 'ACCESS_REVIEW', 'SYSTEM', 'ASA', 'MANUAL'];
 
 export interface Subscription {
   ref: ConversationRef;
@@ -58,7 +56,7 @@ export class Subscriptions {
     const id = channelOf(ref.conversation.id);
     const sub: Subscription = {
       ref: { ...ref, conversation: { ...ref.conversation, id } },
-      families: families.length ? [...new Set(families)] : [...FAMILIES],
+      families: families.length ? [...new Set(families)] : [...ROUTE_FAMILIES],
       ...(teamId ? { teamId } : {}),
       by,
       at: now.toISOString(),

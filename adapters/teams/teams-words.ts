@@ -6,8 +6,7 @@
  * `unsubscribe`, because Teams has no SLACK_CHANNEL_<FAMILY> variables: channels choose themselves.
  * Pure: table-tested in test/teams/teams-words.test.ts.
  */
-import type { RouteFamily } from '../../src/cards/card.ts';
-import { FAMILIES } from './subscriptions.ts';
+import { ROUTE_FAMILIES, type RouteFamily } from '../../src/cards/card.ts';
 
 export type TeamsWords =
   | { kind: 'subscribe'; families: RouteFamily[]; unknown: string[] }
@@ -46,7 +45,7 @@ export function readWords(raw: string | undefined): TeamsWords {
     for (const word of rest.filter(Boolean)) {
       const w = word.toLowerCase();
       if (w === 'all' || w === 'everything') continue;
-      const family = FAMILY_WORDS[w] ?? FAMILIES.find((f) => f.toLowerCase() === w);
+      const family = FAMILY_WORDS[w] ?? ROUTE_FAMILIES.find((f) => f.toLowerCase() === w);
       if (family) families.push(family);
       else unknown.push(word.slice(0, 40));
     }
@@ -56,7 +55,10 @@ export function readWords(raw: string | undefined): TeamsWords {
   return { kind: 'oig', text };
 }
 
+/** the family names people write: "certification, access_request, …" */
+export const FAMILY_NAMES = ROUTE_FAMILIES.map((f) => f.toLowerCase()).join(', ');
+
 /** the families in words people read: "certification, manual" */
 export function familiesText(families: readonly RouteFamily[]): string {
-  return families.length === FAMILIES.length ? 'all cards' : families.map((f) => f.toLowerCase()).join(', ');
+  return families.length === ROUTE_FAMILIES.length ? 'all cards' : families.map((f) => f.toLowerCase()).join(', ');
 }

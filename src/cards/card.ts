@@ -6,6 +6,9 @@
 /** The routing families of SPEC §2 (`SLACK_CHANNEL_<FAMILY>`): which channel a card goes to. */
 export type RouteFamily = 'CERTIFICATION' | 'ACCESS_REQUEST' | 'ACCESS_REVIEW' | 'SYSTEM' | 'ASA' | 'MANUAL';
 
+/** every routing family, in the order SPEC §2 lists them */
+export const ROUTE_FAMILIES: readonly RouteFamily[] = ['CERTIFICATION', 'ACCESS_REQUEST', 'ACCESS_REVIEW', 'SYSTEM', 'ASA', 'MANUAL'];
+
 export type CardKind =
   | 'decision'
   | 'remediation'

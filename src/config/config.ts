@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RouteFamily } from '../cards/card.ts';
+import { ROUTE_FAMILIES, type RouteFamily } from '../cards/card.ts';
 import { ConfigError, EnvReader, type Env } from './env-reader.ts';
 
 /**
@@ -36,7 +36,6 @@ export interface Config {
   logLevel: string;
 }
 
-const FAMILIES: readonly RouteFamily[] = ['CERTIFICATION', 'ACCESS_REQUEST', 'ACCESS_REVIEW', 'SYSTEM', 'ASA', 'MANUAL'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** RFC 9110 token characters: what a header name may contain */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -88,7 +87,7 @@ function readSlack(r: EnvReader): Config['slack'] {
   const apiUrl = r.url('SLACK_API_URL', 'https://slack.com/api/')! + '/';
   const channels = {} as Record<RouteFamily, string | undefined>;
   const fallback = slackChannel(r, 'SLACK_CHANNEL');
-  for (const f of FAMILIES) channels[f] = slackChannel(r, `SLACK_CHANNEL_${f}`) ?? fallback;
+  for (const f of ROUTE_FAMILIES) channels[f] = slackChannel(r, `SLACK_CHANNEL_${f}`) ?? fallback;
   const botToken = r.secret('SLACK_BOT_TOKEN');
   const appToken = r.secret('SLACK_APP_TOKEN');
   const signingSecret = r.secret('SLACK_SIGNING_SECRET');

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAMILIES, Subscriptions, channelOf } from '../../adapters/teams/subscriptions.ts';
+import { Subscriptions, channelOf } from '../../adapters/teams/subscriptions.ts';
+import { ROUTE_FAMILIES as FAMILIES } from '../../src/cards/card.ts';
 import type { ConversationRef } from '../../adapters/teams/teams-types.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteFamily } from '../../src/cards/card.ts';
-import { FAMILIES } from '../../adapters/teams/subscriptions.ts';
+import { ROUTE_FAMILIES as FAMILIES } from '../../src/cards/card.ts';
 import { familiesText, readWords, type TeamsWords } from '../../adapters/teams/teams-words.ts';
 
 describe('readWords: /oig commands', () => {

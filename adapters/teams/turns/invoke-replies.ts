@@ -4,15 +4,15 @@
  * clicker at once; the message itself is edited through the outbox so everyone sees it), a message is
  * shown to the clicker only — Teams' private answer, as Slack's ephemeral reply is.
  */
+import { ADAPTIVE_CARD } from '../card-message.ts';
 import type { AdaptiveCard } from '../render/adaptive-card-types.ts';
 import type { InvokeReply } from '../teams-types.ts';
 
-export const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 export const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
 export const ERROR_RESPONSE = 'application/vnd.microsoft.error';
 
 export function cardReply(card: AdaptiveCard): InvokeReply {
-  return { status: 200, body: { statusCode: 200, type: CARD_RESPONSE, value: card } };
+  return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
 }
 
 /** a short text for the clicker only (Teams shows it next to the card) */

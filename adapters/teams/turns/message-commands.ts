@@ -15,17 +15,15 @@ import { isAllowed, needsEmail } from '../../../src/followup/permissions.ts';
 import { exportPath } from '../csv-exports.ts';
 import { answerPlaceholder, renderAnswer, renderExportLink, renderNotice } from '../render/render-answer.ts';
 import { cardMessage } from '../card-message.ts';
-import { familiesText, readWords } from '../teams-words.ts';
+import { FAMILY_NAMES, familiesText, readWords } from '../teams-words.ts';
 import type { Turn } from '../teams-types.ts';
 import type { RequestInfo, TurnDeps } from './teams-context.ts';
 import { teamsActor } from './teams-actor.ts';
 import { teamsAnswerPage } from './teams-help.ts';
 
-export function isPersonal(turn: Turn): boolean {
+function isPersonal(turn: Turn): boolean {
   return turn.activity.conversation?.conversationType === 'personal';
 }
-
-const FAMILY_LIST = 'certification, access_request, access_review, system, asa, manual';
 
 export async function onMessage(turn: Turn, d: TurnDeps, req: RequestInfo): Promise<void> {
   const words = readWords(turn.activity.text);
@@ -40,13 +38,13 @@ export async function onMessage(turn: Turn, d: TurnDeps, req: RequestInfo): Prom
     case 'subscribe': {
       if (words.unknown.length > 0 && words.families.length === 0) {
         // a typo must not subscribe the channel to everything
-        await turn.reply(cardMessage(renderNotice(`I do not know ${words.unknown.join(', ')}. Families: ${FAMILY_LIST}. Write "oig subscribe" alone for all cards. Nothing was changed.`)));
+        await turn.reply(cardMessage(renderNotice(`I do not know ${words.unknown.join(', ')}. Families: ${FAMILY_NAMES}. Write "oig subscribe" alone for all cards. Nothing was changed.`)));
         return;
       }
       const teamId = turn.activity.channelData?.team?.id;
       const sub = await d.subscriptions.subscribe(turn.reference, words.families, who, teamId);
       d.log.info({ conversation: sub.ref.conversation.id, families: sub.families, by: who }, 'Teams conversation subscribed');
-      const unknown = words.unknown.length ? ` I did not know ${words.unknown.join(', ')} (families: ${FAMILY_LIST}).` : '';
+      const unknown = words.unknown.length ? ` I did not know ${words.unknown.join(', ')} (families: ${FAMILY_NAMES}).` : '';
       await turn.reply(cardMessage(renderNotice(`This conversation now gets ${familiesText(sub.families)} from oig-chatops. Write "oig unsubscribe" to stop.${unknown}`)));
       return;
     }
