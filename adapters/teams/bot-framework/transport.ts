@@ -66,11 +66,7 @@ export function createBotFrameworkTransport(cfg: TransportConfig, log: Logger): 
     credentials,
   );
   const adapter = new TurnAdapter(auth);
-  // botbuilder's default logs to console.error and rethrows: log once here, the HTTP answer is a 500
-  adapter.onTurnError = async (_context, err) => {
-    log.error({ err }, 'a Teams activity could not be handled');
-    throw err;
-  };
+  // no onTurnError: an error in a turn propagates to handle(), and the HTTP router logs it once and answers 500
   const appId = cfg.appId ?? '';
 
   const proactive = async (ref: ConversationRef, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
