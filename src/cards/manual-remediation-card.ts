@@ -48,7 +48,8 @@ function action(id: CardAction['id'], label: string, value: string, primary = fa
   return primary ? { id, label, value, style: 'primary' } : { id, label, value };
 }
 
-function actionsFor(state: ManualTaskState, taskId: string): CardAction[] {
+/** the buttons that make sense for a task in `state` (also under its row in `/oig skipped`) */
+export function actionsFor(state: ManualTaskState, taskId: string): CardAction[] {
   const verify = action('oig_manual_verify', 'Verify in Okta', taskId);
   switch (state) {
     case 'open':

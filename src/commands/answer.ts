@@ -2,11 +2,17 @@
  * The neutral answer to a query: what Slack renders as Block Kit, Teams as an Adaptive Card, and export
  * as CSV. No chat product's types here (issue 5: the Teams adapter reuses this model).
  */
+import type { CardAction } from '../cards/card.ts';
 
 /** one result: a readable line for chat, and the same facts as cells for CSV (in `columns` order) */
 export interface AnswerRow {
   line: string;
   cells: string[];
+  /**
+   * The buttons of this row (a task of `/oig skipped`: the same ids and values as its task card), so a task
+   * whose card was never posted can still be acted on from chat (issue 11 §2). Chat only: CSV ignores them.
+   */
+  actions?: CardAction[];
 }
 
 export interface Answer {
@@ -22,6 +28,8 @@ export interface Answer {
   rows: AnswerRow[];
   /** a problem to show prominently (a bad `since`, "work queue not available") */
   notice?: string;
+  /** rows per page when not PAGE_SIZE: rows with buttons take more room in a message */
+  pageSize?: number;
 }
 
 export interface AnswerPage {
@@ -37,7 +45,7 @@ export interface AnswerPage {
 /** rows per chat page: a Slack message holds 50 blocks; a screenful of lines reads better anyway */
 export const PAGE_SIZE = 20;
 
-export function pageOf(answer: Answer, page: number, size = PAGE_SIZE): AnswerPage {
+export function pageOf(answer: Answer, page: number, size = answer.pageSize ?? PAGE_SIZE): AnswerPage {
   const pages = Math.max(1, Math.ceil(answer.rows.length / size));
   const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
   return {

@@ -1,6 +1,7 @@
 /** A task's card, rebuilt with where the task stands now: same key as the first card, so it is edited in place. */
-import type { Card } from '../cards/card.ts';
-import { buildManualRemediationCard, type ManualTaskView } from '../cards/manual-remediation-card.ts';
+import type { Card, CardAction } from '../cards/card.ts';
+import { actionsFor, buildManualRemediationCard, type ManualTaskView } from '../cards/manual-remediation-card.ts';
+import type { ManualTask } from './task.ts';
 import type { StoredTask } from './task-file.ts';
 import { actorName } from './task-rules.ts';
 
@@ -13,6 +14,14 @@ export function taskView(entry: StoredTask): ManualTaskView {
 
 export function taskCard(entry: StoredTask): Card {
   return buildManualRemediationCard(entry.record, { task: taskView(entry) });
+}
+
+/**
+ * The buttons of a task as its card shows them now, for places that list tasks without their card
+ * (`/oig skipped`): the same ids, labels and values, so a press there is the same press.
+ */
+export function taskActions(task: Pick<ManualTask, 'id' | 'state'>): CardAction[] {
+  return actionsFor(task.state, task.id);
 }
 
 /**

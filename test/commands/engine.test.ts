@@ -5,7 +5,8 @@ import { runQuery } from '../../src/commands/engine.ts';
 import { parseCommand } from '../../src/commands/parse.ts';
 import type { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
 import { decision } from '../helpers/records.ts';
-import { AUDITS, fixtureStore, NOW, TASKS, taskSource } from './fixture-store.ts';
+import { toCsv } from '../../src/commands/csv.ts';
+import { AUDITS, fixtureStore, NOW, TASKS, task, taskSource } from './fixture-store.ts';
 
 let store: LowdbEventStore;
 let close: () => Promise<void>;
@@ -64,6 +65,27 @@ describe('skipped', () => {
     expect(a.rows[0]!.line).toMatch(/^3d old · Bob Builder · Salesforce · Q2 access review · no owner/);
     expect(a.rows[1]!.line).toContain('owner Rita');
     expect(a.rows[1]!.line).toContain('last: claim by Rita');
+  });
+  it('each row carries the buttons its task card shows (claimed: done, verify, reopen); CSV leaves them out', () => {
+    const claimed = task({ id: 'item:I9', item: 'I9', openedAt: NOW.toISOString(), state: 'claimed', owner: { id: 'U0RITA', name: 'Rita', via: 'slack' } });
+    const a = run('skipped', { ...deps, tasks: taskSource([...TASKS, claimed]) });
+    expect(a.rows.map((r) => r.actions?.map((b) => `${b.id}=${b.value}`))).toEqual([
+      ['oig_manual_claim=item:I2', 'oig_manual_done=item:I2', 'oig_manual_verify=item:I2'],
+      ['oig_manual_claim=item:I4', 'oig_manual_done=item:I4', 'oig_manual_verify=item:I4'],
+      ['oig_manual_done=item:I9', 'oig_manual_verify=item:I9', 'oig_manual_reopen=item:I9'],
+    ]);
+    expect(a.rows[0]!.actions![0]).toEqual({ id: 'oig_manual_claim', label: 'Claim', value: 'item:I2', style: 'primary' });
+    expect(toCsv(a)).not.toContain('oig_manual');
+    expect(toCsv(a).split('\r\n')[1]).toMatch(/^item:I2,open,/);
+  });
+  it('pages ten tasks at a time (rows with buttons take more room in a chat message)', () => {
+    const many = Array.from({ length: 23 }, (_, i) => task({ id: `item:P${i}`, item: `P${i}` }));
+    const a = run('skipped', { ...deps, tasks: taskSource(many) });
+    expect(pageOf(a, 0).rows).toHaveLength(10);
+    expect(pageOf(a, 2)).toMatchObject({ page: 2, pages: 3 });
+    expect(pageOf(a, 2).rows).toHaveLength(3);
+    // other answers keep twenty per page, and the campaign's task rows have no buttons
+    expect(run('campaign Q2 access review').rows.every((r) => r.actions === undefined)).toBe(true);
   });
   it('without a work queue says it is not available', () => {
     const a = run('skipped', { store });
