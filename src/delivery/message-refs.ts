@@ -1,15 +1,18 @@
 /**
  * Which chat message a card key is (issue 3: "the store remembers channel + ts per thread key"): a card
  * whose key was posted becomes an edit of that message (Slack chat.update, Teams updateActivity); a card
- * whose threadKey was posted is posted in that message's thread. Kept in DATA_DIR/state/<name>.json
- * (slack-messages; teams-messages, where the key also names the conversation: one card, several channels).
+ * whose threadKey was posted is posted in that message's thread. Kept in a journal under
+ * DATA_DIR/state/<name>/ (slack-messages; teams-messages, where the key also names the conversation: one
+ * card, several channels), so remembering or forgetting one message costs the bytes of that reference
+ * (src/store/journal.ts). A file from before the journal (<name>.json) is imported at open.
  *
- * lowdb rewrites the whole file on each change (SPEC §7), so the document is bounded: entries older than 90
- * days are dropped (a decision's remediation and an access request's resolution come well within that),
- * and at most MAX_REFS are kept, oldest first out. Written once per new keyed message, never per edit.
+ * Entries older than 90 days are dropped (a decision's remediation and an access request's resolution come
+ * well within that), and at most MAX_REFS are kept, oldest first out: memory and the journal's snapshots
+ * stay bounded. Written once per new keyed message, never per edit.
  */
 import type { Logger } from 'pino';
-import { StateFile } from '../store/state-file.ts';
+import { createLogger } from '../logger.ts';
+import { Journal, stateJournalPaths, type JournalTuning } from '../store/journal.ts';
 
 export interface MessageRef {
   /** the channel id Slack answered with (chat.update needs the id, not a #name); the Teams conversation id */
@@ -20,57 +23,108 @@ export interface MessageRef {
   at: number;
 }
 
+/** a snapshot, and the whole file from before the journal */
 interface RefsDoc {
   refs: Record<string, MessageRef>;
 }
+
+type RefsOp = { set: string; ref: MessageRef } | { forget: string[] };
 
 export const REF_MAX_AGE_MS = 90 * 86_400_000;
 const DAY_MS = 86_400_000;
 const MAX_REFS = 20_000;
 
-export class MessageRefs {
-  private constructor(private readonly file: StateFile<RefsDoc>) {}
+/** about what one reference takes in a snapshot */
+const weight = (key: string, ref: MessageRef) => key.length + ref.channel.length + ref.ts.length + 40;
 
-  /** `name`: the state file's name (slack-messages, teams-messages) */
-  static async open(dataDir: string, name: string): Promise<MessageRefs> {
-    return new MessageRefs(await new StateFile<RefsDoc>(dataDir, name, { refs: {} }).open());
+class RefsState {
+  readonly refs = new Map<string, MessageRef>();
+  bytes = 0;
+
+  static decode(json: unknown): RefsState {
+    const state = new RefsState();
+    for (const [key, ref] of Object.entries((json as RefsDoc).refs)) state.apply({ set: key, ref });
+    return state;
+  }
+
+  encode(): RefsDoc {
+    return { refs: Object.fromEntries(this.refs) };
+  }
+
+  apply(op: RefsOp): void {
+    if ('set' in op) {
+      this.drop(op.set);
+      this.refs.set(op.set, op.ref);
+      this.bytes += weight(op.set, op.ref);
+    } else {
+      for (const key of op.forget) this.drop(key);
+    }
+  }
+
+  private drop(key: string): void {
+    const ref = this.refs.get(key);
+    if (!ref) return;
+    this.refs.delete(key);
+    this.bytes -= weight(key, ref);
+  }
+}
+
+export class MessageRefs {
+  private constructor(private readonly journal: Journal<RefsState, RefsOp>) {}
+
+  /** `name`: the journal's name (slack-messages, teams-messages) */
+  static async open(dataDir: string, name: string, o: JournalTuning = {}): Promise<MessageRefs> {
+    const { dir, legacy } = stateJournalPaths(dataDir, name);
+    const journal = await Journal.open<RefsState, RefsOp>({
+      dir,
+      log: o.log ?? createLogger('info').child({ component: name }),
+      initial: () => new RefsState(),
+      apply: (state, op) => state.apply(op),
+      encode: (state) => state.encode(),
+      decode: (json) => RefsState.decode(json),
+      liveBytes: (state) => state.bytes,
+      legacy: { file: legacy, read: (json) => RefsState.decode(json) },
+      ...(o.floorBytes !== undefined ? { floorBytes: o.floorBytes } : {}),
+    });
+    return new MessageRefs(journal);
   }
 
   get(key: string): MessageRef | undefined {
-    return Object.hasOwn(this.file.data.refs, key) ? this.file.data.refs[key] : undefined;
+    return this.journal.state.refs.get(key);
   }
 
   get size(): number {
-    return Object.keys(this.file.data.refs).length;
+    return this.journal.state.refs.size;
+  }
+
+  /** bytes written to disk since it was opened */
+  get bytesWritten(): number {
+    return this.journal.bytesWritten;
   }
 
   /** durable before it resolves: the delivery loop records a post here before it clears the outbox item */
   set(key: string, ref: MessageRef): Promise<void> {
-    return this.file.update((doc) => {
-      doc.refs[key] = ref;
-    });
+    return this.journal.commit(() => ({ op: { set: key, ref: { ...ref } }, result: undefined }));
   }
 
   delete(key: string): Promise<void> {
-    return this.file.update((doc) => {
-      delete doc.refs[key];
-    });
+    return this.journal.commit((s) => (s.refs.has(key) ? { op: { forget: [key] }, result: undefined } : { result: undefined }));
   }
 
   /** drops references older than 90 days and the oldest beyond MAX_REFS; resolves with how many went */
-  async prune(now = Date.now()): Promise<number> {
-    const entries = Object.entries(this.file.data.refs);
-    const keep = entries.filter(([, r]) => now - r.at <= REF_MAX_AGE_MS).sort((a, b) => b[1].at - a[1].at).slice(0, MAX_REFS);
-    if (keep.length === entries.length) return 0;
-    const kept = new Set(keep.map(([k]) => k));
-    await this.file.update((doc) => {
-      for (const key of Object.keys(doc.refs)) if (!kept.has(key)) delete doc.refs[key];
+  prune(now = Date.now()): Promise<number> {
+    return this.journal.commit((s) => {
+      const entries = [...s.refs];
+      const keep = entries.filter(([, r]) => now - r.at <= REF_MAX_AGE_MS).sort((a, b) => b[1].at - a[1].at).slice(0, MAX_REFS);
+      if (keep.length === entries.length) return { result: 0 };
+      const kept = new Set(keep.map(([k]) => k));
+      const forget = entries.filter(([k]) => !kept.has(k)).map(([k]) => k);
+      return { op: { forget }, result: forget.length };
     });
-    return entries.length - keep.length;
   }
 
   /**
-   * Prunes now, then once a day while the bot runs (a bot runs for months: the file stays bounded).
+   * Prunes now, then once a day while the bot runs (a bot runs for months: the references stay bounded).
    * Resolves once the first prune is done; `stop()` ends the daily one.
    */
   async keepPruned(log: Logger, chat: string): Promise<{ stop(): void }> {
@@ -81,5 +135,10 @@ export class MessageRefs {
     await prune();
     const timer = setInterval(() => void prune().catch((err: unknown) => log.warn({ err }, `could not prune ${chat} message references`)), DAY_MS).unref();
     return { stop: () => clearInterval(timer) };
+  }
+
+  /** waits for pending writes and closes the journal's file */
+  close(): Promise<void> {
+    return this.journal.close();
   }
 }

@@ -1,35 +1,26 @@
 /**
  * A persisted outbox (issue 3: "cards wait in a persisted outbox until Slack accepted them"; Teams uses its
- * own). A StateFile under DATA_DIR/state/<name>.json (slack-outbox, teams-outbox); every change is durable
- * before it resolves, so cards survive a chat outage, a 429 and a restart. It only holds what is not
- * delivered yet, so it stays small. A "channel" is wherever one message goes: a Slack channel id, a Teams
- * conversation id. One card may be queued for several channels (Teams subscriptions): one item each.
+ * own). Kept in a journal under DATA_DIR/state/<name>/ (slack-outbox, teams-outbox; src/store/journal.ts):
+ * every change is one appended line, durable before it resolves, so cards survive a chat outage, a 429 and
+ * a restart, and queueing, delivering or forgetting a card costs the bytes of that card whatever the queue
+ * holds (issue 11: a long outage no longer costs O(n²) bytes). A "channel" is wherever one message goes: a
+ * Slack channel id, a Teams conversation id. One card may be queued for several channels (Teams
+ * subscriptions): one item each. An outbox from before the journal (<name>.json) is imported at open.
  *
  * Order: first in, first out per channel. Coalescing: a card whose key matches a waiting item of the same
  * channel replaces that item's card in place (same position, version + 1), so consecutive updates of one
  * message (a digest growing, an access request moving on) cost one call with the latest version. An item
  * being sent right now is never replaced: the newer version queues behind it and becomes an edit. Among
  * items of one key, a later one always holds a newer version (new versions go into the last of them), which
- * is what lets `collapse` fold them forward.
+ * is what lets `collapse` fold them forward. A parked channel keeps its cards, coalesced, and says how long
+ * its oldest has waited (`oldestQueuedAt`).
  */
 import type { Card } from '../cards/card.ts';
-import { StateFile } from '../store/state-file.ts';
+import { createLogger } from '../logger.ts';
+import { Journal, stateJournalPaths, type JournalTuning } from '../store/journal.ts';
+import { OutboxState, type OutboxItem, type OutboxOp } from './outbox-state.ts';
 
-export interface OutboxItem {
-  id: number;
-  channel: string;
-  card: Card;
-  /** bumped when a newer version of the card is coalesced in */
-  version: number;
-  queuedAt: string;
-  /** the chat refused the rich card once: send this card as text only */
-  plain?: boolean;
-}
-
-interface OutboxDoc {
-  nextId: number;
-  items: OutboxItem[];
-}
+export type { OutboxItem } from './outbox-state.ts';
 
 /**
  * decides a card's channel(s) while it is queued (none: not posted); `queued(key)` finds a queued item with
@@ -47,19 +38,45 @@ function merged(older: Card, newer: Card): Card {
 export class Outbox {
   private readonly inFlight = new Set<number>();
 
-  private constructor(private readonly file: StateFile<OutboxDoc>) {}
+  private constructor(private readonly journal: Journal<OutboxState, OutboxOp>) {}
 
-  /** `name`: the state file's name (slack-outbox, teams-outbox) */
-  static async open(dataDir: string, name: string): Promise<Outbox> {
-    return new Outbox(await new StateFile<OutboxDoc>(dataDir, name, { nextId: 1, items: [] }).open());
+  /** `name`: the journal's name (slack-outbox, teams-outbox) */
+  static async open(dataDir: string, name: string, o: JournalTuning = {}): Promise<Outbox> {
+    const { dir, legacy } = stateJournalPaths(dataDir, name);
+    const journal = await Journal.open<OutboxState, OutboxOp>({
+      dir,
+      log: o.log ?? createLogger('info').child({ component: name }),
+      initial: () => new OutboxState(),
+      apply: (state, op) => state.apply(op),
+      encode: (state) => state.encode(),
+      decode: (json) => OutboxState.decode(json),
+      liveBytes: (state) => state.bytes,
+      legacy: { file: legacy, read: (json) => OutboxState.decode(json) },
+      ...(o.floorBytes !== undefined ? { floorBytes: o.floorBytes } : {}),
+    });
+    return new Outbox(journal);
+  }
+
+  private get state(): Readonly<OutboxState> {
+    return this.journal.state;
   }
 
   get size(): number {
-    return this.file.data.items.length;
+    return this.state.items.size;
+  }
+
+  /** the log position through which routed cards were queued here (0: none yet): see card-sink.ts */
+  get routedThrough(): number {
+    return this.state.routedThrough;
+  }
+
+  /** bytes the outbox wrote to disk since it was opened */
+  get bytesWritten(): number {
+    return this.journal.bytesWritten;
   }
 
   channels(): string[] {
-    return [...new Set(this.file.data.items.map((i) => i.channel))];
+    return this.state.channels();
   }
 
   /**
@@ -68,16 +85,20 @@ export class Outbox {
    * depends on them, and a digest or a new card must not wait minutes behind them at one call per second.
    */
   next(channel: string): OutboxItem | undefined {
-    const items = this.file.data.items;
-    return items.find((i) => i.channel === channel && !i.card.updateOnly) ?? items.find((i) => i.channel === channel);
+    return this.state.next(channel);
   }
 
   pendingWithKey(key: string): OutboxItem | undefined {
-    return this.file.data.items.find((i) => i.card.key === key);
+    return this.state.firstWithKey(key);
   }
 
   countFor(channel: string): number {
-    return this.file.data.items.filter((i) => i.channel === channel).length;
+    return this.state.count(channel);
+  }
+
+  /** ISO time the longest-waiting card of the channel (or of any channel) was queued; undefined when none waits */
+  oldestQueuedAt(channel?: string): string | undefined {
+    return this.state.oldestQueuedAt(channel);
   }
 
   setInFlight(id: number, flying: boolean): void {
@@ -85,47 +106,70 @@ export class Outbox {
     else this.inFlight.delete(id);
   }
 
-  /** queues cards (one durable write for all of them); resolves with how many were queued or coalesced */
-  add(cards: readonly Card[], place: Placer): Promise<number> {
-    let count = 0;
+  /**
+   * Queues cards in one durable append and resolves with how many channel items were queued or coalesced.
+   * `routedThrough` (the event-log position of the last event these cards come from) is recorded in the
+   * same append. Rejects when the append fails, and then nothing changed: the caller may try again.
+   */
+  add(cards: readonly Card[], place: Placer, routedThrough?: number): Promise<number> {
     const queuedAt = new Date().toISOString();
-    return this.file
-      .update((doc) => {
-        const queued = (key: string) => doc.items.find((i) => i.card.key === key);
-        // the last waiting item of a key in a channel holds its newest version: coalescing into it keeps that true
-        const pending = (key: string, channel: string) => doc.items.findLast((i) => i.card.key === key && i.channel === channel && !this.inFlight.has(i.id));
-        for (const card of cards) {
-          const placed = place(card, queued);
-          const channels = placed === undefined ? [] : typeof placed === 'string' ? [placed] : placed;
-          for (const channel of channels) {
-            count += 1;
-            const same = card.key !== undefined ? pending(card.key, channel) : undefined;
-            if (same) {
-              same.card = merged(same.card, card);
-              same.version += 1;
-              delete same.plain;
-            } else {
-              doc.items.push({ id: doc.nextId++, channel, card, version: 1, queuedAt });
-            }
+    return this.journal.commit((s) => {
+      let count = 0;
+      // planned against the state without changing it: the items of this batch, and newer versions of waiting ones
+      const fresh: OutboxItem[] = [];
+      const freshByKey = new Map<string, OutboxItem>();
+      const freshByPair = new Map<string, OutboxItem>();
+      const coalesced = new Map<number, Pick<OutboxItem, 'id' | 'card' | 'version'>>();
+      const queued = (key: string) => s.firstWithKey(key) ?? freshByKey.get(key);
+      for (const card of cards) {
+        const placed = place(card, queued);
+        const channels = placed === undefined ? [] : typeof placed === 'string' ? [placed] : placed;
+        for (const channel of channels) {
+          count += 1;
+          const key = card.key;
+          if (key === undefined) {
+            fresh.push({ id: s.nextId + fresh.length, channel, card, version: 1, queuedAt });
+            continue;
+          }
+          // the last waiting item of a key in a channel holds its newest version: coalescing into it keeps that true
+          const mine = freshByPair.get(`${channel}\n${key}`);
+          const waiting = mine ? undefined : s.lastWithKey(key, channel, (i) => !this.inFlight.has(i.id));
+          if (mine) {
+            mine.card = merged(mine.card, card);
+            mine.version += 1;
+          } else if (waiting) {
+            const was = coalesced.get(waiting.id) ?? waiting;
+            coalesced.set(waiting.id, { id: waiting.id, card: merged(was.card, card), version: was.version + 1 });
+          } else {
+            const item: OutboxItem = { id: s.nextId + fresh.length, channel, card, version: 1, queuedAt };
+            fresh.push(item);
+            freshByPair.set(`${channel}\n${key}`, item);
+            if (!freshByKey.has(key)) freshByKey.set(key, item);
           }
         }
-      })
-      .then(() => count);
+      }
+      const routed = routedThrough !== undefined && routedThrough > s.routedThrough ? routedThrough : undefined;
+      if (fresh.length === 0 && coalesced.size === 0 && routed === undefined) return { result: count };
+      const op: OutboxOp = {
+        add: fresh.map(({ id, channel, card, version }) => ({ id, channel, card, version })),
+        queuedAt,
+        ...(coalesced.size > 0 ? { coalesced: [...coalesced.values()] } : {}),
+        ...(routed !== undefined ? { routedThrough: routed } : {}),
+      };
+      return { op, result: count };
+    });
   }
 
   /**
    * Removes a delivered item, unless a newer version was coalesced into it meanwhile (then it stays, and
    * the next attempt edits the message just posted). `force` removes it whatever its version.
    */
-  async remove(id: number, version: number, force = false): Promise<boolean> {
-    let removed = false;
-    await this.file.update((doc) => {
-      const at = doc.items.findIndex((i) => i.id === id);
-      if (at < 0 || (!force && doc.items[at]!.version !== version)) return;
-      doc.items.splice(at, 1);
-      removed = true;
+  remove(id: number, version: number, force = false): Promise<boolean> {
+    return this.journal.commit((s) => {
+      const item = s.items.get(id);
+      if (!item || (!force && item.version !== version)) return { result: false };
+      return { op: { remove: id }, result: true };
     });
-    return removed;
   }
 
   /**
@@ -135,24 +179,26 @@ export class Outbox {
   async collapse(item: OutboxItem): Promise<OutboxItem> {
     const key = item.card.key;
     if (key === undefined) return item;
-    const later = this.file.data.items.filter((i) => i.id !== item.id && i.card.key === key && i.channel === item.channel && !this.inFlight.has(i.id));
-    if (later.length === 0) return item;
-    const gone = new Set(later.map((i) => i.id));
-    await this.file.update((doc) => {
-      const head = doc.items.find((i) => i.id === item.id);
-      if (!head) return;
-      for (const l of doc.items) if (gone.has(l.id)) head.card = merged(head.card, l.card);
-      head.version += 1;
-      delete head.plain;
-      doc.items = doc.items.filter((i) => !gone.has(i.id));
+    const folded = await this.journal.commit((s) => {
+      const head = s.items.get(item.id);
+      const later = s.withKey(key, item.channel).filter((i) => i.id !== item.id && !this.inFlight.has(i.id));
+      if (!head || later.length === 0) return { result: false };
+      let card = head.card;
+      for (const l of later) card = merged(card, l.card);
+      return { op: { fold: head.id, card, version: head.version + 1, gone: later.map((l) => l.id) }, result: true };
     });
-    return this.file.data.items.find((i) => i.id === item.id) ?? item;
+    return folded ? (this.state.items.get(item.id) ?? item) : item;
   }
 
   markPlain(id: number): Promise<void> {
-    return this.file.update((doc) => {
-      const item = doc.items.find((i) => i.id === id);
-      if (item) item.plain = true;
+    return this.journal.commit((s) => {
+      const item = s.items.get(id);
+      return item && !item.plain ? { op: { plain: id }, result: undefined } : { result: undefined };
     });
+  }
+
+  /** waits for pending writes and closes the journal's file */
+  close(): Promise<void> {
+    return this.journal.close();
   }
 }

@@ -21,7 +21,10 @@ describe('Outbox', () => {
     expect(box.next('C1')!.card.title).toBe('a');
     const again = await Outbox.open(dir, 'slack-outbox');
     expect(again.size).toBe(3);
-    expect(JSON.parse(await readFile(path.join(dir, 'state', 'slack-outbox.json'), 'utf8')).items).toHaveLength(3);
+    expect(again.next('C1')!.card.title).toBe('a');
+    // one appended line per add, not a rewrite of the whole queue
+    const log = await readFile(path.join(dir, 'state', 'slack-outbox', '00000001.log.jsonl'), 'utf8');
+    expect(log.trim().split('\n')).toHaveLength(2);
   });
 
   it('skips cards without a channel', async () => {
