@@ -85,6 +85,7 @@ export class MessageRefs {
       liveBytes: (state) => state.bytes,
       legacy: { file: legacy, read: (json) => RefsState.decode(json) },
       ...(o.floorBytes !== undefined ? { floorBytes: o.floorBytes } : {}),
+      ...(o.openLog ? { openLog: o.openLog } : {}),
     });
     return new MessageRefs(journal);
   }

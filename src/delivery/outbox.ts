@@ -53,6 +53,7 @@ export class Outbox {
       liveBytes: (state) => state.bytes,
       legacy: { file: legacy, read: (json) => OutboxState.decode(json) },
       ...(o.floorBytes !== undefined ? { floorBytes: o.floorBytes } : {}),
+      ...(o.openLog ? { openLog: o.openLog } : {}),
     });
     return new Outbox(journal);
   }

@@ -70,6 +70,8 @@ export interface JournalTuning {
   log?: Logger;
   /** the compaction floor, bytes (tests make it small) */
   floorBytes?: number;
+  /** opens the log file; tests wrap `openAppendOnly` to make writes fail */
+  openLog?: (file: string) => Promise<LogHandle>;
 }
 
 /** DATA_DIR/state/<name>/ for a piece of bot state kept in a journal, DATA_DIR/state/<name>.json for the file it replaces */
