@@ -2,7 +2,8 @@
  * Slack, wired (issue 3). The composition root calls `createSlack` when `config.slack` is set:
  *
  *   - Bolt joins the bot's one server at POST /slack/events (HTTP) or connects over Socket Mode;
- *   - `sink` is the CardSink the dispatcher hands cards to: they are queued durably in the outbox;
+ *   - `sink` is the CardSink the dispatcher hands cards to: they are queued durably in the outbox, and the
+ *     delivery core (src/delivery/chat-delivery.ts) sends them through Slack's transport (delivery/slack-chat.ts);
  *   - `start()` checks the token (auth.test) and starts the paced delivery loop;
  *   - `status()` is what `/oig stats` will show: outbox, lanes, and the problems that need a person.
  *
@@ -13,15 +14,11 @@ import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../s
 import { boltLogger } from './bolt/bolt-logger.ts';
 import { createBoltApp } from './bolt/bolt-app.ts';
 import { guardSlackRequests } from './bolt/request-guard.ts';
-import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
-import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
-import { MessageRefs } from '../../src/delivery/message-refs.ts';
-import { Outbox } from '../../src/delivery/outbox.ts';
-import { sendItem } from './delivery/send-item.ts';
-import { deliveryClient, SlackApi, type Identity } from './delivery/slack-api.ts';
-import { fixFor } from './delivery/slack-errors.ts';
-import { SlackSink } from './delivery/slack-sink.ts';
+import { openChatDelivery } from '../../src/delivery/chat-delivery.ts';
+import type { LaneStatus, PacingOptions } from '../../src/delivery/delivery-loop.ts';
+import type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { authTest, deliveryClient, type Identity } from './delivery/slack-api.ts';
+import { slackChat } from './delivery/slack-chat.ts';
 
 export type SlackDeps = ChatAdapterDeps;
 
@@ -53,18 +50,14 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
   if (!slack) throw new Error('createSlack needs Slack configured (SLACK_BOT_TOKEN)');
   const log = deps.log.child({ component: 'slack' });
   const logger = boltLogger(log);
-  const [outbox, refs] = await Promise.all([Outbox.open(deps.dataDir, 'slack-outbox'), MessageRefs.open(deps.dataDir, 'slack-messages')]);
-  const slackMetrics = new ChatMetrics(deps.metrics.registry, 'slack');
-  const problems = new DeliveryProblems(log, slackMetrics, { product: 'Slack', fixFor });
-  const api = new SlackApi(deliveryClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger, ...(tuning.timeoutMs ? { timeoutMs: tuning.timeoutMs } : {}) }));
-  const send = (item: Parameters<typeof sendItem>[0]) => sendItem(item, { api, refs, now: Date.now });
-  const loop = new DeliveryLoop({ outbox, send, problems, metrics: deps.metrics, chatMetrics: slackMetrics, sink: 'slack', log }, tuning.pacing);
-  const sink = new SlackSink(outbox, refs, slack.channels, loop, deps.metrics, log);
+  const client = deliveryClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger, ...(tuning.timeoutMs ? { timeoutMs: tuning.timeoutMs } : {}) });
+  const delivery = await openChatDelivery(slackChat(client, slack.channels), { dataDir: deps.dataDir, metrics: deps.metrics, log, pacing: tuning.pacing });
+  const { outbox, problems, loop } = delivery;
 
   let identity: Identity | undefined;
   let checking: Promise<void> | undefined;
   const checkToken = (): Promise<void> =>
-    (checking ??= api.authTest().then((auth) => {
+    (checking ??= authTest(client).then((auth) => {
       checking = undefined;
       if (auth.ok) {
         identity = auth.identity;
@@ -91,19 +84,12 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
   if (bolt.mode === 'http') {
     deps.router.add('POST', '/slack/events', guardSlackRequests(bolt.listener, { log, ...(tuning.now ? { now: tuning.now } : {}) }));
   }
-  // the outbox may hold cards from before a restart: the gauges say so at once
-  deps.metrics.queueDepth.set(outbox.size);
-  slackMetrics.outbox.set(outbox.size);
-
-  let pruning: { stop(): void } | undefined;
 
   return {
-    sink,
+    sink: delivery.sink,
     async start() {
-      pruning = await refs.keepPruned(log, 'Slack');
       await checkToken();
-      if (outbox.size > 0) log.info({ cards: outbox.size }, 'delivering cards queued before the restart');
-      loop.start();
+      await delivery.start();
       if (bolt.mode === 'socket') {
         // not awaited: Socket Mode retries its connection for a long time, and delivery must not wait for it
         bolt.app.start().then(
@@ -113,8 +99,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       }
     },
     async stop() {
-      pruning?.stop();
-      await loop.stop();
+      await delivery.stop();
       if (bolt.mode === 'socket') await bolt.app.stop().catch((err: unknown) => log.warn({ err }, 'Slack Socket Mode did not stop cleanly'));
     },
     status: () => ({

@@ -4,8 +4,9 @@
  *   - POST /api/messages on the bot's one server: Bot Framework activities through TeamsTransport
  *     (bot-framework/transport.ts, the only botbuilder import), dispatched by turns/turn-handler.ts;
  *   - GET /teams/exports: the CSV downloads of `oig export …` (csv-exports.ts);
- *   - `sink` queues cards durably for every subscribed conversation; the same paced delivery loop as Slack
- *     posts them (src/delivery), honouring Teams' 429s per conversation.
+ *   - `sink` queues cards durably for every subscribed conversation; the same delivery core as Slack
+ *     (src/delivery/chat-delivery.ts) posts them through Teams' transport (delivery/teams-chat.ts),
+ *     honouring Teams' 429s per conversation.
  *
  * State in DATA_DIR/state/: teams-subscriptions.json (where cards go, with conversation references),
  * teams-outbox.json (cards not yet accepted by Teams), teams-messages.json (which activity each card is,
@@ -13,16 +14,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
-import { ChatMetrics } from '../../src/delivery/chat-metrics.ts';
-import { DeliveryLoop, type LaneStatus, type PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import { DeliveryProblems, type DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
-import { MessageRefs } from '../../src/delivery/message-refs.ts';
-import { Outbox, type OutboxItem } from '../../src/delivery/outbox.ts';
+import { openChatDelivery } from '../../src/delivery/chat-delivery.ts';
+import type { LaneStatus, PacingOptions } from '../../src/delivery/delivery-loop.ts';
+import type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
 import { createBotFrameworkTransport, type TransportConfig } from './bot-framework/transport.ts';
 import { CsvExports, EXPORT_PATH } from './csv-exports.ts';
-import { sendTeamsItem } from './delivery/send-teams-item.ts';
-import { fixForTeams } from './delivery/teams-errors.ts';
-import { TeamsSink } from './delivery/teams-sink.ts';
+import { teamsChat } from './delivery/teams-chat.ts';
 import { messagesRoute } from './messages-route.ts';
 import { Subscriptions } from './subscriptions.ts';
 import type { TurnDeps } from './turns/teams-context.ts';
@@ -67,16 +64,9 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
     log,
   );
 
-  const [subscriptions, outbox, refs] = await Promise.all([
-    Subscriptions.open(deps.dataDir),
-    Outbox.open(deps.dataDir, 'teams-outbox'),
-    MessageRefs.open(deps.dataDir, 'teams-messages'),
-  ]);
-  const chatMetrics = new ChatMetrics(deps.metrics.registry, 'teams');
-  const problems = new DeliveryProblems(log, chatMetrics, { product: 'Teams', fixFor: fixForTeams });
-  const send = (item: OutboxItem) => sendTeamsItem(item, { transport: bf, refs, subscriptions, now: Date.now });
-  const loop = new DeliveryLoop({ outbox, send, problems, metrics: deps.metrics, chatMetrics, sink: 'teams', log }, tuning.pacing);
-  const sink = new TeamsSink(outbox, refs, subscriptions, loop, deps.metrics, log);
+  const subscriptions = await Subscriptions.open(deps.dataDir);
+  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { dataDir: deps.dataDir, metrics: deps.metrics, log, pacing: tuning.pacing });
+  const { outbox, problems, loop } = delivery;
   const exports = new CsvExports();
 
   const commands = chatCommandDeps(deps, outbox, problems);
@@ -92,24 +82,15 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
   };
   deps.router.add('POST', '/api/messages', messagesRoute(bf, turnDeps, { authenticated, log }));
   deps.router.add('GET', EXPORT_PATH, (req: IncomingMessage, res: ServerResponse) => exports.route(req, res));
-  deps.metrics.queueDepth.set(outbox.size);
-  chatMetrics.outbox.set(outbox.size);
-
-  let pruning: { stop(): void } | undefined;
 
   return {
-    sink,
+    sink: delivery.sink,
     async start() {
-      pruning = await refs.keepPruned(log, 'Teams');
       const subs = subscriptions.list().length;
       log.info({ subscriptions: subs }, subs ? 'Teams ready' : 'Teams ready; no conversation is subscribed yet: add the bot to a team or write "@OIG oig subscribe" in a channel');
-      if (outbox.size > 0) log.info({ cards: outbox.size }, 'delivering Teams cards queued before the restart');
-      loop.start();
+      await delivery.start();
     },
-    async stop() {
-      pruning?.stop();
-      await loop.stop();
-    },
+    stop: () => delivery.stop(),
     status: () => ({
       auth: authenticated ? 'bot-framework' : 'disabled',
       subscriptions: subscriptions.list().length,

@@ -12,7 +12,13 @@ export class TerminalSink implements CardSink {
     this.out = out;
   }
 
-  deliver(cards: readonly Card[]): void {
+  /** printed at once; nothing is kept, so after a crash the router prints them again */
+  deliver(cards: readonly Card[]): Promise<void> {
     for (const card of cards) this.out.write(`${renderCardText(card)}\n\n`);
+    return Promise.resolve();
+  }
+
+  routedThrough(): undefined {
+    return undefined;
   }
 }

@@ -7,13 +7,15 @@
  *   429 without, 5xx, no answer   back off and retry, never drop          (transient)
  *   401                       the app id / secret are refused            (token)
  *   403, 404 on a post        the bot is not in that team / chat any more (channel: parked, kept)
+ *   403, 404 on a reply       the thread may be gone: a new thread instead (thread; there a 403/404 is channel)
  *   404 on an edit            the message is gone: post the card anew    (gone)
  *   400, 413                  this card can never be accepted as it is   (rejected: once more as text, then dropped)
  */
+import type { ChatCall } from '../../../src/delivery/chat-transport.ts';
 import type { Failure } from '../../../src/delivery/failure.ts';
 import { ConnectorCallError } from '../teams-types.ts';
 
-export function classifyTeams(err: unknown, method: 'post' | 'update'): Failure {
+export function classifyTeams(err: unknown, call: ChatCall): Failure {
   if (!(err instanceof ConnectorCallError)) return { kind: 'transient', code: err instanceof Error ? err.name : 'error' };
   const { status, code } = err;
   if (status === undefined) return { kind: 'transient', code: code ?? 'unreachable' };
@@ -21,7 +23,9 @@ export function classifyTeams(err: unknown, method: 'post' | 'update'): Failure 
   if (status === 429) return err.retryAfterSeconds !== undefined ? { kind: 'rate_limited', retryAfterMs: err.retryAfterSeconds * 1000 } : { kind: 'transient', code: named };
   if (status >= 500 || status === 408) return { kind: 'transient', code: named };
   if (status === 401) return { kind: 'token', code: named };
-  if (status === 404) return method === 'update' ? { kind: 'gone', code: named } : { kind: 'channel', code: named };
+  // a thread whose first message was deleted answers like a conversation the bot is not in
+  if ((status === 403 || status === 404) && call === 'reply') return { kind: 'thread', code: named };
+  if (status === 404) return call === 'update' ? { kind: 'gone', code: named } : { kind: 'channel', code: named };
   if (status === 403) return { kind: 'channel', code: named };
   if (status === 400 || status === 413) return { kind: 'rejected', code: named };
   return { kind: 'unknown', code: named };

@@ -1,0 +1,66 @@
+/**
+ * The delivery half of a chat adapter, wired once for every chat: the persisted outbox and message
+ * references (DATA_DIR/state/<chat>-outbox, <chat>-messages), the chat's metrics and problems, the paced
+ * loop sending each item with the one send algorithm (send-card.ts), and the sink routing hands cards to.
+ * The adapter gives its transport and adds what is its own (Slack's token check, Teams' subscriptions).
+ */
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.ts';
+import { ChatMetrics } from './chat-metrics.ts';
+import type { ChatTransport } from './chat-transport.ts';
+import { DeliveryLoop, type PacingOptions } from './delivery-loop.ts';
+import { DeliveryProblems } from './delivery-problems.ts';
+import { MessageRefs } from './message-refs.ts';
+import { Outbox } from './outbox.ts';
+import { OutboxSink } from './outbox-sink.ts';
+import { sendCard } from './send-card.ts';
+
+export interface ChatDelivery<Message> {
+  outbox: Outbox;
+  refs: MessageRefs;
+  problems: DeliveryProblems;
+  loop: DeliveryLoop;
+  sink: OutboxSink<Message>;
+  /** keeps the references pruned and starts the loop (cards queued before a restart go first) */
+  start(): Promise<void>;
+  /** stops calling the chat; the outbox is durable */
+  stop(): Promise<void>;
+}
+
+export interface ChatDeliveryDeps {
+  dataDir: string;
+  metrics: Metrics;
+  log: Logger;
+  pacing?: Partial<PacingOptions> | undefined;
+}
+
+export async function openChatDelivery<Message>(transport: ChatTransport<Message>, d: ChatDeliveryDeps): Promise<ChatDelivery<Message>> {
+  const { chat, product } = transport;
+  const [outbox, refs] = await Promise.all([Outbox.open(d.dataDir, `${chat}-outbox`), MessageRefs.open(d.dataDir, `${chat}-messages`)]);
+  const chatMetrics = new ChatMetrics(d.metrics.registry, chat);
+  const problems = new DeliveryProblems(d.log, chatMetrics, transport);
+  const send = (item: Parameters<typeof sendCard>[0]) => sendCard(item, transport, refs);
+  const loop = new DeliveryLoop({ outbox, send, problems, metrics: d.metrics, chatMetrics, sink: chat, log: d.log }, d.pacing);
+  const sink = new OutboxSink(outbox, refs, transport, loop, d.log);
+  // the outbox may hold cards from before a restart: the gauges say so at once
+  d.metrics.queueDepth.set(outbox.size);
+  chatMetrics.outbox.set(outbox.size);
+
+  let pruning: { stop(): void } | undefined;
+  return {
+    outbox,
+    refs,
+    problems,
+    loop,
+    sink,
+    async start() {
+      pruning = await refs.keepPruned(d.log, product);
+      if (outbox.size > 0) d.log.info({ cards: outbox.size }, `delivering ${product} cards queued before the restart`);
+      loop.start();
+    },
+    async stop() {
+      pruning?.stop();
+      await loop.stop();
+    },
+  };
+}
