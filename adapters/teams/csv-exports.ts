@@ -7,19 +7,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CsvExport } from '../../src/commands/csv.ts';
 
 export const EXPORT_PATH = '/teams/exports';
 const TTL_MS = 3_600_000;
 const MAX_FILES = 50;
 const MAX_BYTES = 100 * 1024 * 1024;
 
-interface CsvFile {
-  csv: string;
+/** what is served: the file and what its link card says */
+type Download = Pick<CsvExport, 'csv' | 'filename' | 'rows' | 'title'>;
+
+interface CsvFile extends Download {
   /** UTF-8 bytes of `csv`, what the size cap counts */
   bytes: number;
-  filename: string;
-  rows: number;
-  title: string;
   expiresAt: number;
 }
 
@@ -35,7 +35,7 @@ export class CsvExports {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** keeps a CSV for an hour; resolves with its token */
-  add(file: Omit<CsvFile, 'expiresAt' | 'bytes'>): string {
+  add(file: Download): string {
     this.prune();
     const token = randomBytes(16).toString('base64url');
     this.files.set(token, { ...file, bytes: Buffer.byteLength(file.csv), expiresAt: this.now() + TTL_MS });

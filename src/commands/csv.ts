@@ -23,6 +23,22 @@ export function toCsv(answer: Answer): string {
 }
 
 /** "oig-revokes-2026-11-21.csv" */
-export function csvFilename(kind: string, now: Date): string {
+function csvFilename(kind: string, now: Date): string {
   return `oig-${kind}-${now.toISOString().slice(0, 10)}.csv`;
+}
+
+/** `/oig export …`: what a chat hands the asker (Slack uploads it, Teams serves it) and tells them */
+export interface CsvExport {
+  csv: string;
+  filename: string;
+  title: string;
+  /** rows in the file: every row of the answer, not a page */
+  rows: number;
+  /** what the answer says matched (a campaign counts items, not rows) */
+  matched: number;
+}
+
+/** the whole answer as a file named after its command `kind` and the day */
+export function csvExport(answer: Answer, kind: string, now: Date): CsvExport {
+  return { csv: toCsv(answer), filename: csvFilename(kind, now), title: answer.title, rows: answer.rows.length, matched: answer.matched };
 }

@@ -1,14 +1,11 @@
 /**
- * `/oig export <command>`: the whole answer (every row, not a page) as a CSV file, uploaded to the asker
- * with Slack's external upload (files.getUploadURLExternal → POST the bytes to the upload URL →
- * files.completeUploadExternal; files.upload is retired). Needs the files:write scope. The file is shared
+ * `/oig export <command>`: the whole answer (every row, not a page) as a CSV file, made by src/commands and
+ * uploaded to the asker with Slack's external upload (files.getUploadURLExternal → POST the bytes to the
+ * upload URL → files.completeUploadExternal; files.upload is retired). Needs the files:write scope. The file is shared
  * in the channel the command was typed in (a DM with the bot when typed there).
  */
 import type { webApi } from '@slack/bolt';
-import type { CommandDeps } from '../../../src/commands/deps.ts';
-import { runQuery } from '../../../src/commands/engine.ts';
-import { csvFilename, toCsv } from '../../../src/commands/csv.ts';
-import type { ParsedCommand } from '../../../src/commands/query.ts';
+import type { CsvExport } from '../../../src/commands/csv.ts';
 
 export interface ExportResult {
   ok: boolean;
@@ -26,10 +23,8 @@ const FIXES: Record<string, string> = {
   channel_not_found: 'invite the bot to this channel, or run the export in a DM with it',
 };
 
-export async function exportCsv(client: webApi.WebClient, parsed: ParsedCommand, deps: CommandDeps, channel: string, user: string): Promise<ExportResult> {
-  const answer = runQuery(parsed.query, deps);
-  const csv = toCsv(answer);
-  const filename = csvFilename(parsed.query.kind, deps.now?.() ?? new Date());
+export async function uploadCsv(client: webApi.WebClient, file: CsvExport, channel: string, user: string): Promise<ExportResult> {
+  const { csv, filename, title, rows, matched } = file;
   try {
     const up = await client.files.getUploadURLExternal({ filename, length: Buffer.byteLength(csv) });
     if (!up.upload_url || !up.file_id) throw new Error('Slack gave no upload URL');
@@ -37,14 +32,14 @@ export async function exportCsv(client: webApi.WebClient, parsed: ParsedCommand,
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`the upload URL answered HTTP ${res.status}`);
     await client.files.completeUploadExternal({
-      files: [{ id: up.file_id, title: `${answer.title} (${answer.rows.length} rows)` }],
+      files: [{ id: up.file_id, title: `${title} (${rows} rows)` }],
       channel_id: channel,
-      initial_comment: `<@${user}> ${answer.title}: ${answer.rows.length} rows`,
+      initial_comment: `<@${user}> ${title}: ${rows} rows`,
     });
-    return { ok: true, message: `Sent ${filename}: ${answer.rows.length} rows (${answer.matched} matched).`, rows: answer.rows.length };
+    return { ok: true, message: `Sent ${filename}: ${rows} rows (${matched} matched).`, rows };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     const why = code ? (FIXES[code] ?? `Slack said ${code}`) : (err as Error).message;
-    return { ok: false, message: `Could not send the CSV: ${why}.`, rows: answer.rows.length };
+    return { ok: false, message: `Could not send the CSV: ${why}.`, rows };
   }
 }

@@ -7,10 +7,10 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
-import { parseCommand } from '../../../src/commands/parse.ts';
-import { exportCsv } from './export-csv.ts';
+import { chatCommand } from '../../../src/commands/engine.ts';
+import { uploadCsv } from './export-csv.ts';
 import { decodeMore, MORE_ACTION } from './more-button.ts';
-import { answerOigCommand, type CommandReply } from './oig-command.ts';
+import { answerOigCommand, renderPage, type CommandReply } from './oig-command.ts';
 
 /** well inside Slack's 3 s, leaving room for the network both ways */
 export const ACK_BUDGET_MS = 2000;
@@ -19,16 +19,16 @@ const note = (text: string): CommandReply => ({ response_type: 'ephemeral', text
 
 export function registerOigCommand(app: App, deps: CommandDeps | undefined, log: Logger): void {
   app.command('/oig', async ({ command, ack, respond, client }) => {
-    const parsed = parseCommand(command.text);
-    if (parsed.export && deps) {
+    const started = performance.now();
+    const cmd = chatCommand(command.text, deps);
+    if (cmd.csv) {
       await ack(note('Preparing the CSV file…'));
-      const result = await exportCsv(client, parsed, deps, command.channel_id, command.user_id);
-      if (!result.ok) log.warn({ kind: parsed.query.kind, message: result.message }, '/oig export failed');
+      const result = await uploadCsv(client, cmd.csv(), command.channel_id, command.user_id);
+      if (!result.ok) log.warn({ kind: cmd.parsed.query.kind, message: result.message }, '/oig export failed');
       await respond(note(result.message)).catch((err: unknown) => log.warn({ err }, 'could not tell the asker how the export went'));
       return;
     }
-    const started = performance.now();
-    const reply = answerOigCommand(command.text, deps);
+    const reply = renderPage(cmd.page(), command.text);
     if (performance.now() - started < ACK_BUDGET_MS) {
       await ack(reply);
       return;

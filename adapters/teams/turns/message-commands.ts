@@ -8,9 +8,7 @@
  * asker; the asker's Teams client asks the bot for their view (invoke `oig_answer`, card-actions.ts) and
  * gets the data.
  */
-import { runQuery } from '../../../src/commands/engine.ts';
-import { csvFilename, toCsv } from '../../../src/commands/csv.ts';
-import { parseCommand } from '../../../src/commands/parse.ts';
+import { chatCommand } from '../../../src/commands/engine.ts';
 import { isAllowed, needsEmail } from '../../../src/followup/permissions.ts';
 import { exportPath } from '../csv-exports.ts';
 import { answerPlaceholder, renderAnswer, renderExportLink, renderNotice } from '../render/render-answer.ts';
@@ -19,7 +17,7 @@ import { FAMILY_NAMES, familiesText, readWords } from '../teams-words.ts';
 import type { Turn } from '../teams-types.ts';
 import type { RequestInfo, TurnDeps } from './teams-context.ts';
 import { teamsActor } from './teams-actor.ts';
-import { teamsAnswerPage } from './teams-help.ts';
+import { teamsPage } from './teams-help.ts';
 
 function isPersonal(turn: Turn): boolean {
   return turn.activity.conversation?.conversationType === 'personal';
@@ -62,20 +60,20 @@ export async function onMessage(turn: Turn, d: TurnDeps, req: RequestInfo): Prom
 async function answer(turn: Turn, text: string, d: TurnDeps, req: RequestInfo, who: string): Promise<void> {
   const personal = isPersonal(turn);
   const asker = turn.activity.from?.id;
-  const parsed = parseCommand(text);
+  const cmd = chatCommand(text, d.commands);
   let view: string | undefined;
-  if (parsed.export && d.commands) {
-    const result = runQuery(parsed.query, d.commands);
-    const token = d.exports.add({ csv: toCsv(result), filename: csvFilename(parsed.query.kind, d.commands.now?.() ?? new Date()), rows: result.rows.length, title: result.title });
-    d.log.info({ kind: parsed.query.kind, rows: result.rows.length }, 'Teams export ready');
+  if (cmd.csv) {
+    const file = cmd.csv();
+    const token = d.exports.add(file);
+    d.log.info({ kind: cmd.parsed.query.kind, rows: file.rows }, 'Teams export ready');
     if (personal || !asker) {
-      await turn.reply(cardMessage(renderExportLink(result.title, `${req.publicUrl}${exportPath(token)}`, result.rows.length, text), `${result.title}: CSV`));
+      await turn.reply(cardMessage(renderExportLink(file.title, `${req.publicUrl}${exportPath(token)}`, file.rows, text), `${file.title}: CSV`));
       return;
     }
     view = d.exports.viewFor(token, asker);
   }
   if (personal || !asker) {
-    await turn.reply(cardMessage(renderAnswer(teamsAnswerPage(text, d.commands), text), `oig ${text}`.trim()));
+    await turn.reply(cardMessage(renderAnswer(teamsPage(cmd), text), `oig ${text}`.trim()));
     return;
   }
   await turn.reply(cardMessage(answerPlaceholder(who, text, [asker], view), `Answer for ${who}`));
