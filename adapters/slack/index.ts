@@ -14,9 +14,8 @@ import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../s
 import { boltLogger } from './bolt/bolt-logger.ts';
 import { createBoltApp } from './bolt/bolt-app.ts';
 import { guardSlackRequests } from './bolt/request-guard.ts';
-import { openChatDelivery } from '../../src/delivery/chat-delivery.ts';
-import type { LaneStatus, PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { openChatDelivery, type DeliveryStatus } from '../../src/delivery/chat-delivery.ts';
+import type { PacingOptions } from '../../src/delivery/delivery-loop.ts';
 import { authTest, deliveryClient, type Identity } from './delivery/slack-api.ts';
 import { slackChat } from './delivery/slack-chat.ts';
 
@@ -31,16 +30,10 @@ export interface SlackTuning {
   now?: () => number;
 }
 
-export interface SlackStatus {
+export interface SlackStatus extends DeliveryStatus {
   mode: 'http' | 'socket';
   /** who the token belongs to, once auth.test answered */
   identity?: Identity;
-  /** cards waiting for Slack */
-  outbox: number;
-  lanes: LaneStatus[];
-  lastDeliveredAt?: string;
-  /** what needs a person: blocked channels, a refused token, dropped cards (newest first) */
-  problems: DeliveryProblem[];
 }
 
 export type SlackAdapter = ChatAdapter<SlackStatus>;
@@ -105,10 +98,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
     status: () => ({
       mode: bolt.mode,
       ...(identity ? { identity } : {}),
-      outbox: outbox.size,
-      lanes: loop.lanesStatus(),
-      ...(loop.lastDeliveredAt ? { lastDeliveredAt: loop.lastDeliveredAt } : {}),
-      problems: problems.list(),
+      ...delivery.status(),
     }),
     deliveryErrors: () => problems.list(),
   };

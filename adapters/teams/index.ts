@@ -14,9 +14,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
-import { openChatDelivery } from '../../src/delivery/chat-delivery.ts';
-import type { LaneStatus, PacingOptions } from '../../src/delivery/delivery-loop.ts';
-import type { DeliveryProblem } from '../../src/delivery/delivery-problems.ts';
+import { openChatDelivery, type DeliveryStatus } from '../../src/delivery/chat-delivery.ts';
+import type { PacingOptions } from '../../src/delivery/delivery-loop.ts';
 import { createBotFrameworkTransport, type TransportConfig } from './bot-framework/transport.ts';
 import { CsvExports, EXPORT_PATH } from './csv-exports.ts';
 import { teamsChat } from './delivery/teams-chat.ts';
@@ -35,13 +34,9 @@ export interface TeamsTuning {
   invokeBudgetMs?: number;
 }
 
-export interface TeamsStatus {
+export interface TeamsStatus extends DeliveryStatus {
   auth: 'bot-framework' | 'disabled';
   subscriptions: number;
-  outbox: number;
-  lanes: LaneStatus[];
-  lastDeliveredAt?: string;
-  problems: DeliveryProblem[];
 }
 
 export type TeamsAdapter = ChatAdapter<TeamsStatus>;
@@ -66,7 +61,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
 
   const subscriptions = await Subscriptions.open(deps.dataDir);
   const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { dataDir: deps.dataDir, metrics: deps.metrics, log, pacing: tuning.pacing });
-  const { outbox, problems, loop } = delivery;
+  const { outbox, problems } = delivery;
   const exports = new CsvExports();
 
   const commands = chatCommandDeps(deps, outbox, problems);
@@ -94,10 +89,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
     status: () => ({
       auth: authenticated ? 'bot-framework' : 'disabled',
       subscriptions: subscriptions.list().length,
-      outbox: outbox.size,
-      lanes: loop.lanesStatus(),
-      ...(loop.lastDeliveredAt ? { lastDeliveredAt: loop.lastDeliveredAt } : {}),
-      problems: problems.list(),
+      ...delivery.status(),
     }),
     deliveryErrors: () => problems.list(),
   };

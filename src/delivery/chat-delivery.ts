@@ -8,12 +8,22 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import { ChatMetrics } from './chat-metrics.ts';
 import type { ChatTransport } from './chat-transport.ts';
-import { DeliveryLoop, type PacingOptions } from './delivery-loop.ts';
-import { DeliveryProblems } from './delivery-problems.ts';
+import { DeliveryLoop, type LaneStatus, type PacingOptions } from './delivery-loop.ts';
+import { DeliveryProblems, type DeliveryProblem } from './delivery-problems.ts';
 import { MessageRefs } from './message-refs.ts';
 import { Outbox } from './outbox.ts';
 import { OutboxSink } from './outbox-sink.ts';
 import { sendCard } from './send-card.ts';
+
+/** how delivery to a chat stands, in its adapter's status() */
+export interface DeliveryStatus {
+  /** cards waiting for the chat */
+  outbox: number;
+  lanes: LaneStatus[];
+  lastDeliveredAt?: string;
+  /** what needs a person: blocked channels, a refused token, dropped cards (newest first) */
+  problems: DeliveryProblem[];
+}
 
 export interface ChatDelivery<Message> {
   outbox: Outbox;
@@ -25,6 +35,7 @@ export interface ChatDelivery<Message> {
   start(): Promise<void>;
   /** stops calling the chat; the outbox is durable */
   stop(): Promise<void>;
+  status(): DeliveryStatus;
 }
 
 export interface ChatDeliveryDeps {
@@ -62,5 +73,11 @@ export async function openChatDelivery<Message>(transport: ChatTransport<Message
       pruning?.stop();
       await loop.stop();
     },
+    status: () => ({
+      outbox: outbox.size,
+      lanes: loop.lanesStatus(),
+      ...(loop.lastDeliveredAt ? { lastDeliveredAt: loop.lastDeliveredAt } : {}),
+      problems: problems.list(),
+    }),
   };
 }
