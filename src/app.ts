@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
-import { CardDispatcher } from './delivery/card-dispatcher.ts';
+import { CardDispatcher, type TaskCards } from './delivery/card-dispatcher.ts';
 import type { CardSink } from './delivery/card-sink.ts';
 import { sendJson, HttpRouter, type Handler } from './http/http-server.ts';
 import { Intake } from './intake/intake.ts';
@@ -11,8 +11,11 @@ import { WorkflowsOwnerCheck } from './intake/workflows-owner-check.ts';
 import { Metrics } from './metrics.ts';
 import { hookRoutes } from './okta/hook-route.ts';
 import { createPollers, type Pollers, type PollersStatus } from './pollers/index.ts';
+import { Routing, type TaskIntake } from './route/routing.ts';
+import { RoutingCursor } from './route/routing-cursor.ts';
 import type { EventStore } from './store/event-store.ts';
 import { LowdbEventStore } from './store/lowdb-event-store.ts';
+import { holdDataDir, type DataDirLease } from './store/data-dir-lock.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -24,6 +27,8 @@ export interface BotOptions {
   sinks: readonly CardSink[];
   /** defaults to the lowdb store in config.dataDir */
   store?: EventStore;
+  /** first wait after a sink or the work queue refused a batch (tests shorten it) */
+  routingRetryMs?: number;
 }
 
 /**
@@ -41,6 +46,13 @@ export class Bot {
   url = '';
   private retentionTimer: NodeJS.Timeout | undefined;
   private pollers: Pollers | undefined;
+  private dataDirLease: DataDirLease | undefined;
+  /** cards for newly stored records: digest, catch-up, sinks */
+  readonly dispatcher: CardDispatcher;
+  /** exists once started (it needs the routing cursor from DATA_DIR) */
+  private routing: Routing | undefined;
+  private tasks: (TaskIntake & TaskCards) | undefined;
+  private readonly owners: WorkflowsOwnerCheck;
 
   constructor(private readonly o: BotOptions) {
     this.store =
@@ -49,12 +61,13 @@ export class Bot {
         dataDir: o.config.dataDir,
         retentionDays: o.config.retentionDays,
         onBackgroundError: (err) => o.log.error({ err }, 'writing the event store files failed; events are safe in the log (DATA_DIR/wal) and the write is retried'),
+        onDamagedLog: (d) => o.log.error(d, 'the event log has unreadable lines that are not a torn last commit: the readable ones are kept, the file is set aside for a look'),
+        onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }),
       });
     this.intake = new Intake(this.store, this.metrics, o.log);
-    const dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log);
-    const owners = new WorkflowsOwnerCheck(o.log);
-    this.intake.onStored((records) => owners.check(records));
-    this.intake.onStored((records) => dispatcher.dispatch(records));
+    this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});
+    this.owners = new WorkflowsOwnerCheck(o.log);
+    this.intake.onStored((records) => this.routing?.push(records));
 
     this.normalizer = new NormalizePool(o.log);
     const hooks = hookRoutes({ authHeader: o.config.hook.authHeader, secret: o.hookSecret, intake: this.intake, normalizer: this.normalizer });
@@ -62,10 +75,13 @@ export class Bot {
       .add('GET', '/okta/hooks', hooks.verify)
       .add('POST', '/okta/hooks', this.countDeliveries(hooks.deliver))
       .add('GET', '/healthz', (_req, res) => {
-        if (this.store.isOpen) sendJson(res, 200, { status: 'ok' });
-        else sendJson(res, 503, { status: 'unavailable', message: 'the event store is not open' });
+        const health = this.store.health();
+        this.metrics.storeHealthy.set(health.ok ? 1 : 0);
+        if (health.ok) sendJson(res, 200, { status: 'ok' });
+        else sendJson(res, 503, { status: 'unavailable', message: health.problem ?? 'the event store cannot write' });
       })
       .add('GET', '/metrics', async (_req, res) => {
+        this.metrics.storeHealthy.set(this.store.health().ok ? 1 : 0);
         const text = await this.metrics.registry.metrics();
         res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
         res.end(text);
@@ -74,7 +90,15 @@ export class Bot {
 
   /** opens the store, applies retention, listens; resolves with the bound port */
   async start(): Promise<number> {
+    // before anything reads or writes DATA_DIR: one process at a time (store/data-dir-lock.ts)
+    this.dataDirLease = await holdDataDir(this.o.config.dataDir, 'bot');
     await this.store.open();
+    // route what was stored but not routed before anything new arrives (a crash after an ack)
+    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.o.config.dataDir), metrics: this.metrics, log: this.o.log, ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
+    routing.observe((records) => this.owners.check(records));
+    if (this.tasks) routing.useTasks(this.tasks);
+    this.routing = routing;
+    await routing.start();
     await this.normalizer.start();
     await this.runRetention();
     this.retentionTimer = setInterval(() => void this.runRetention(), HOUR_MS).unref();
@@ -94,6 +118,15 @@ export class Bot {
     return port;
   }
 
+  /**
+   * The work queue: routing opens its tasks before it builds cards, and manual-remediation cards show
+   * where their task stands. Set before `start()`.
+   */
+  useTasks(tasks: TaskIntake & TaskCards): void {
+    this.tasks = tasks;
+    this.dispatcher.useTasks(tasks);
+  }
+
   /** the header and value Okta must send (for the demo and replay, which post to the bot itself) */
   get hookAuthHeader(): string {
     return this.o.config.hook.authHeader;
@@ -110,7 +143,7 @@ export class Bot {
 
   /** resolves when every stored event has been routed and its cards handed to the sinks */
   idle(): Promise<void> {
-    return this.intake.idle();
+    return this.routing?.idle() ?? Promise.resolve();
   }
 
   /** stops taking requests, lets running deliveries finish, flushes the store */
@@ -122,13 +155,19 @@ export class Bot {
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      // a delivery still being written gets a few seconds; Okta retries anything cut off
-      const timeout = setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      // a delivery still being written gets a few seconds; Okta retries anything cut off (the whole stop
+      // stays within the 10 s a container runtime waits between SIGTERM and SIGKILL)
+      const timeout = setTimeout(() => server.closeAllConnections(), 3_000).unref();
       await closed;
       clearTimeout(timeout);
     }
+    // every acknowledged event is routed into tasks and outboxes before the store closes
+    await this.routing?.stop(4_000);
     await this.normalizer.close();
     await this.store.close();
+    // last: another process may open DATA_DIR now
+    await this.dataDirLease?.release();
+    this.dataDirLease = undefined;
   }
 
   private async runRetention(): Promise<void> {

@@ -52,7 +52,9 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   const followUp =
     o.followUp === false
       ? undefined
-      : await startFollowUp({ config, intake: bot.intake, log, publish: (cards) => sinks.forEach((s) => void s.deliver(cards)), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+      : await startFollowUp({ config, log, publish: (cards) => bot.dispatcher.publish(cards), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+  // routing opens tasks before it builds cards, and task cards show where their task stands
+  if (followUp) bot.useTasks(followUp.queue);
   // the chats configured; `/oig stats` in either tells how delivery to all stands (a broken Teams shows in Slack too)
   const chats: Array<{ product: string; adapter: ChatAdapter<{ outbox: number }> }> = [];
   const delivery = (): DeliveryLine => {

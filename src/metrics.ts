@@ -16,6 +16,9 @@ export class Metrics {
   readonly queueDepth = new Gauge({ name: 'oig_queue_depth', help: 'cards waiting to be delivered', registers: [this.registry] });
   readonly pollRuns = this.counter('oig_poll_runs_total', 'poller runs, by poller and result', ['poller', 'result']);
   readonly storedEvents = new Gauge({ name: 'oig_store_events', help: 'events in the store', registers: [this.registry] });
+  readonly routingBacklog = new Gauge({ name: 'oig_routing_backlog', help: 'stored events not yet routed into tasks and outboxes', registers: [this.registry] });
+  readonly storeHealthy = new Gauge({ name: 'oig_store_healthy', help: '1 while the event store can write, 0 while its writes fail', registers: [this.registry] });
+  readonly storeWriteFailures = this.counter('oig_store_write_failures_total', 'event store writes that failed, by kind (commit, checkpoint)', ['kind']);
 
   private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });

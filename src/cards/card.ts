@@ -19,7 +19,9 @@ export type CardKind =
   | 'system_alert'
   | 'asa'
   /** many certification cards of one campaign at once, collected into one message (src/delivery/digest.ts) */
-  | 'digest';
+  | 'digest'
+  /** events that were already old when they arrived, summarised in one message (src/delivery/catch-up.ts) */
+  | 'catch_up';
 
 /** How loud a card is: colours in Slack/Teams, a marker in the terminal. */
 export type Severity = 'info' | 'success' | 'warning' | 'danger';

@@ -162,7 +162,8 @@ export function buildManualDigestCard(v: DigestView): Card | undefined {
     facts: facts(['Campaign', name], ['Campaign id', v.campaign.name ? v.campaign.id : undefined]),
     notes: notes(
       'Okta could not remove these accesses (SKIPPED), usually because they come from a group rule, an app '
-        + 'assigned through a group, or a policy. Claim and close them with /oig skipped.',
+        + 'assigned through a group, or a policy. Each has its own task card with Claim / Mark done / Verify '
+        + 'buttons in this channel; /oig skipped lists every open one with the same buttons.',
     ),
     ...(section ? { sections: [section] } : {}),
     key: manualDigestKey(v.key),

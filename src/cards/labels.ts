@@ -17,4 +17,5 @@ export const KIND_LABELS: Record<CardKind, string> = {
   system_alert: 'Okta system alert',
   asa: 'Okta Advanced Server Access',
   digest: 'Campaign digest',
+  catch_up: 'Caught up',
 };

@@ -1,39 +1,105 @@
 import type { Logger } from 'pino';
 import type { Card } from '../cards/card.ts';
-import type { EventRecord } from '../domain/records.ts';
+import { manualTaskId } from '../cards/keys.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RouteContext } from '../route/route-context.ts';
-import { cardsFor } from '../route/route.ts';
 import type { CardSink } from './card-sink.ts';
+import { CatchUpStage } from './catch-up.ts';
 import { DigestStage, type RoutedRecord } from './digest.ts';
 
+/** the work queue as the dispatcher sees it: a task's card as it stands now */
+export interface TaskCards {
+  card(taskId: string): Card | undefined;
+}
+
+/** routing was stopped while a sink still refused a batch: the batch stays unrouted (resumed at next start) */
+export class DispatchStopped extends Error {
+  constructor() {
+    super('stopped before every sink had queued the batch');
+  }
+}
+
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+export interface DispatcherOptions {
+  digest?: DigestStage;
+  catchUp?: CatchUpStage;
+  /** first wait after a sink refused a batch (doubles up to 30 s); tests shorten it */
+  retryBaseMs?: number;
+}
+
 /**
- * Turns newly stored records into cards (SPEC §5 default routing), lets the digest stage fold bursts of one
- * campaign into a digest, and hands the result to every sink. Runs after the records are durable, so the
- * store already includes them when routing asks it.
+ * Takes routed records (src/route/routing.ts: the cards routing made of each newly stored event), lets the
+ * catch-up stage summarise history and the digest stage fold bursts of one campaign, and hands the result
+ * to every sink together with the log position of the batch's last event.
+ *
+ * A durable sink (an outbox) keeps that position with the cards; a sink that refuses a batch (its disk is
+ * full) is retried with backoff until it takes it, so routing never moves past cards a chat has not got.
+ * After a restart, a sink that already has a batch (its position is at or past it) is skipped.
  */
 export class CardDispatcher {
+  private readonly digest: DigestStage;
+  private readonly catchUp: CatchUpStage;
+  private readonly retryBaseMs: number;
+  private tasks: TaskCards | undefined;
+  private stopped = false;
+  private readonly sleepers = new Set<() => void>();
+
   constructor(
     private readonly ctx: RouteContext,
     private readonly sinks: readonly CardSink[],
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly digest: DigestStage = new DigestStage(),
+    o: DispatcherOptions = {},
   ) {
+    this.digest = o.digest ?? new DigestStage();
+    this.catchUp = o.catchUp ?? new CatchUpStage();
+    this.retryBaseMs = o.retryBaseMs ?? RETRY_BASE_MS;
     // a digest version built after the batches that changed it (throttled) goes out the same way
-    digest.onLateCards((cards) => void this.handToSinks(cards));
+    this.digest.onLateCards((cards) => this.publish(cards));
   }
 
-  async dispatch(records: readonly EventRecord[]): Promise<void> {
-    const routed: RoutedRecord[] = [];
-    for (const r of records) {
-      try {
-        routed.push({ record: r, cards: cardsFor(r, this.ctx) });
-      } catch (err) {
-        // a routing bug must not stop the other events' cards; the event itself is stored already
-        this.log.error({ err, event: r.id, type: r.type }, 'could not build cards for an event');
-      }
+  /** manual-remediation cards show where their task stands (claimed, done), not always "open" */
+  useTasks(tasks: TaskCards): void {
+    this.tasks = tasks;
+  }
+
+  /** the lowest position every durable sink has queued through (undefined: no durable sink) */
+  sinkPositions(): number[] {
+    return this.sinks.flatMap((s) => {
+      const at = s.routedThrough();
+      return at === undefined ? [] : [at];
+    });
+  }
+
+  async dispatch(routed: readonly RoutedRecord[], through?: number): Promise<void> {
+    await this.handToSinks(this.cardsOf(routed), through);
+  }
+
+  /**
+   * Cards that do not come from routing (the work queue's card after a button press, reminders): handed to
+   * every sink once; a sink that refuses them logs it (the task itself is stored either way).
+   */
+  publish(cards: readonly Card[]): void {
+    void this.handToSinks(cards).catch(() => undefined);
+  }
+
+  /** stops retrying refused batches: a dispatch still retrying rejects with DispatchStopped */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.sleepers) wake();
+  }
+
+  private cardsOf(batch: readonly RoutedRecord[]): Card[] {
+    let routed: readonly RoutedRecord[] = batch;
+    let summaries: Card[] = [];
+    try {
+      ({ routed, summaries } = this.catchUp.process(batch));
+    } catch (err) {
+      this.log.error({ err }, 'the catch-up stage failed; cards go out individually');
     }
+    routed = routed.map((r) => ({ record: r.record, cards: r.cards.map((c) => this.withTaskState(r.record, c)) }));
     let cards: Card[];
     try {
       cards = this.digest.process(routed, this.ctx);
@@ -42,23 +108,54 @@ export class CardDispatcher {
       this.log.error({ err }, 'the digest stage failed; cards go out individually');
       cards = routed.flatMap((r) => r.cards);
     }
-    await this.handToSinks(cards);
+    return [...cards, ...summaries];
   }
 
-  private async handToSinks(cards: readonly Card[]): Promise<void> {
+  private withTaskState(record: RoutedRecord['record'], card: Card): Card {
+    if (card.kind !== 'manual_remediation' || record.kind !== 'remediation' || !this.tasks) return card;
+    return this.tasks.card(manualTaskId(record)) ?? card;
+  }
+
+  private async handToSinks(cards: readonly Card[], through?: number): Promise<void> {
+    // Every sink's deliver() is called synchronously here, in dispatch order, so successive versions of a
+    // card (a digest growing) are queued in the order they were built.
+    await Promise.all(this.sinks.map((sink) => this.handOver(sink, cards, through)));
+  }
+
+  private async handOver(sink: CardSink, cards: readonly Card[], through?: number): Promise<void> {
+    const durable = sink.routedThrough();
+    if (through !== undefined && durable !== undefined && durable >= through) return;
     if (cards.length === 0) return;
-    // Every sink's deliver() is called synchronously here, in dispatch order, so concurrent dispatches
-    // queue their cards (and successive versions of a digest) in the order they were built.
-    await Promise.all(this.sinks.map((sink) => this.handOver(sink, cards)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sink.deliver(cards, through);
+        if (!sink.countsDeliveries) this.metrics.cardsPosted.inc({ sink: sink.name }, cards.length);
+        if (attempt > 1) this.log.info({ sink: sink.name, attempts: attempt }, 'the sink took the cards it refused before');
+        return;
+      } catch (err) {
+        // a sink that keeps nothing (the terminal) has nothing to retry into
+        if (durable === undefined || through === undefined) {
+          if (!sink.countsDeliveries) this.metrics.cardsFailed.inc({ sink: sink.name }, cards.length);
+          this.log.error({ err, sink: sink.name }, 'a card sink failed');
+          return;
+        }
+        if (attempt === 1) this.log.error({ err, sink: sink.name, cards: cards.length }, 'could not queue cards; routing waits and tries again (nothing is dropped)');
+        if (this.stopped) throw new DispatchStopped();
+        await this.sleep(Math.min(RETRY_MAX_MS, this.retryBaseMs * 2 ** Math.min(attempt - 1, 16)));
+        if (this.stopped) throw new DispatchStopped();
+      }
+    }
   }
 
-  private async handOver(sink: CardSink, cards: readonly Card[]): Promise<void> {
-    try {
-      await sink.deliver(cards);
-      if (!sink.countsDeliveries) this.metrics.cardsPosted.inc({ sink: sink.name }, cards.length);
-    } catch (err) {
-      if (!sink.countsDeliveries) this.metrics.cardsFailed.inc({ sink: sink.name }, cards.length);
-      this.log.error({ err, sink: sink.name }, 'a card sink failed');
-    }
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 }

@@ -15,6 +15,8 @@
  *
  * In digest mode a decision card's status edit (built when its remediation arrives) still goes out, marked
  * `updateOnly`: a card posted before the burst gets its status line, a card never posted is not created.
+ * Manual-remediation cards are not folded: each is a task with Claim / Mark done / Verify buttons, and a
+ * task nobody can press is no task (the digest still names them, so the campaign's channel hears of them).
  * Neutral: Slack and Teams both receive the digest cards; sinks coalesce successive versions by key.
  * State lives in memory: after a restart a burst in progress continues in a new digest message.
  *
@@ -101,7 +103,12 @@ export class DigestStage {
       }
       digest.add(record);
       touched.add(digest);
-      for (const card of cards) if (isStatusEdit(record, card)) out.push({ ...card, updateOnly: true });
+      for (const card of cards) {
+        if (isStatusEdit(record, card)) out.push({ ...card, updateOnly: true });
+        // a manual-remediation task keeps its own card with its buttons (issue 11: every task stays
+        // actionable from chat); it goes to the MANUAL channel, paced there like any card
+        else if (card.kind === 'manual_remediation') out.push(card);
+      }
     }
     for (const digest of touched) out.push(...this.emitThrottled(digest, ctx, now));
     return out;

@@ -62,6 +62,18 @@ export interface RecordBase {
   msg?: string;
   /** set when the event was caused by Okta Workflows */
   wf?: WorkflowsAttribution;
+  /**
+   * The record's position in the event log, given by the store when it commits the record (1, 2, 3 … in
+   * commit order). Routing remembers the position it has handed to the outboxes, so after any crash it
+   * routes exactly what is stored but not routed yet. Absent in records stored before positions existed
+   * (they were routed then).
+   */
+  seq?: number;
+  /**
+   * Set when the event was already old when it reached the bot (a first ASA poll, a catch-up, a System
+   * Log backfill: see src/intake/history.ts): it is stored and answerable, but summarised instead of posted.
+   */
+  late?: true;
 }
 
 /** Review decisions Okta documents; other strings are kept as they come. */

@@ -3,7 +3,6 @@ import type { Card } from '../cards/card.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpAgent } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
-import type { Intake } from '../intake/intake.ts';
 import { OktaApi } from '../okta/okta-api.ts';
 import { startReminders } from './reminders.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -14,14 +13,13 @@ export interface FollowUp {
 }
 
 /**
- * The manual-remediation work queue, assembled (SPEC §4, §5): it opens tasks from newly stored SKIPPED
- * remediations, publishes card changes to the chat sinks, asks Okta on "Verify" (when OKTA_ORG_URL and
+ * The manual-remediation work queue, assembled (SPEC §4, §5): routing (src/route/routing.ts) hands it newly
+ * stored remediations, from which it opens tasks, publishes card changes to the chat sinks, asks Okta on "Verify" (when OKTA_ORG_URL and
  * OKTA_API_TOKEN are set) and reminds of overdue tasks on REMINDER_CRON. Chat adapters hand it button
  * presses (`queue.press`); /oig reads it as a TaskSource.
  */
 export interface FollowUpDeps {
   config: Config;
-  intake: Intake;
   publish: (cards: Card[]) => void;
   log: Logger;
   /** retry settings for the Okta calls (tests shorten them) */
@@ -40,7 +38,6 @@ export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
     log: log.child({ component: 'work-queue' }),
     ...(okta ? { okta } : {}),
   });
-  deps.intake.onStored((records) => queue.onStored(records));
   const reminders = startReminders({ cron: config.reminderCron, source: queue, publish, log });
   return {
     queue,

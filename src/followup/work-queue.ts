@@ -94,15 +94,36 @@ export class WorkQueue implements TaskSource {
     });
   }
 
+  /**
+   * Opens a task for every stored remediation that needs manual work, has none, and was not followed by a
+   * success for its item: what a data folder from before durable routing may lack. No card is posted for
+   * them (they may be old); they are in /oig skipped with their buttons. Resolves with how many opened.
+   */
+  reconcile(remediations: readonly RemediationRecord[]): Promise<number> {
+    return this.serial(async () => {
+      const latestSuccess = new Map<string, string>();
+      for (const r of remediations) {
+        const id = manualTaskId(r);
+        if (isSuccess(r) && r.at > (latestSuccess.get(id) ?? '')) latestSuccess.set(id, r.at);
+      }
+      let opened = 0;
+      for (const r of [...remediations].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
+        const id = manualTaskId(r);
+        if (!needsManualRemediation(r) || this.tasks.get(id) || (latestSuccess.get(id) ?? '') > r.at) continue;
+        await this.tasks.put({ task: taskFromRecord(r), record: r });
+        opened += 1;
+      }
+      return opened;
+    });
+  }
+
   private async take(r: RemediationRecord): Promise<void> {
     const id = manualTaskId(r);
     const entry = this.tasks.get(id);
     if (needsManualRemediation(r)) {
-      // the route already posted the open card for a new task. A repeat for a known item changes nothing in
-      // the queue, but routing just re-sent the card as "open": send where the task really stands after it
-      // (this listener runs after the dispatcher's, so this version replaces that one).
+      // routing runs this before it builds cards, and a task's card shows where the task stands
+      // (card-dispatcher.ts): a repeat for a known item changes nothing here
       if (!entry) await this.tasks.put({ task: taskFromRecord(r), record: r });
-      else if (entry.task.state !== 'open') this.d.publish([taskCard(entry)]);
       return;
     }
     // only a SUCCESS newer than the skip closes it: Okta may deliver an old event late

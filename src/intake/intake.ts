@@ -3,22 +3,23 @@ import type { EventRecord, Source } from '../domain/records.ts';
 import type { Metrics } from '../metrics.ts';
 import { normalizeEvent } from '../normalize/index.ts';
 import type { AppendResult, EventStore } from '../store/event-store.ts';
+import { markHistory } from './history.ts';
 import type { ParsedDelivery } from './parse-delivery.ts';
 import { sortByTime } from './parse-delivery.ts';
 import { RecentIds } from './recent-ids.ts';
 
-export type StoredListener = (records: readonly EventRecord[]) => void | Promise<void>;
+/** told synchronously about newly committed records, in log order; must only take note (queue), never wait */
+export type StoredListener = (records: readonly EventRecord[]) => void;
 
 /**
  * The one path every event takes, whatever brought it (hook, System Log backfill, ASA poller, demo):
- * normalize → store (durable, deduplicated) → tell the listeners (routing, cards) about what is new.
- * Listeners run after the caller got its answer, so a slow chat API never delays Okta's ack.
+ * normalize → store (durable, deduplicated) → hand what is new to routing (src/route/routing.ts), which
+ * works from the log position on, after the caller got its answer: a slow chat never delays Okta's ack,
+ * and a crash after the ack loses nothing, because routing resumes from what is on disk.
  */
 export class Intake {
   private readonly recentDeliveries = new RecentIds(10_000);
   private readonly listeners: StoredListener[] = [];
-  /** listener runs not finished yet */
-  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -62,13 +63,14 @@ export class Intake {
   /** records already normalized (the ASA poller resolves its own) */
   async receiveRecords(records: EventRecord[], source: Source): Promise<AppendResult> {
     sortByTime(records);
+    markHistory(records, source);
     const result = await this.store.append(records);
     this.afterAppend(result, source);
     return result;
   }
 
   private afterAppend(result: AppendResult, source: Source): void {
-    if (result.stored.length > 0) this.track(new Promise<void>((resolve) => setImmediate(() => resolve(this.notify(result.stored)))));
+    if (result.stored.length > 0) for (const listener of this.listeners) listener(result.stored);
     this.metrics.eventsDuplicate.inc({ source }, result.duplicates);
     const byFamily = new Map<string, number>();
     for (const r of result.stored) {
@@ -77,25 +79,5 @@ export class Intake {
     }
     for (const [family, n] of byFamily) this.metrics.eventsStored.inc({ family }, n);
     this.metrics.storedEvents.set(this.store.stats().events);
-  }
-
-  /** resolves once every listener has finished with everything stored so far */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running]);
-  }
-
-  private track(p: Promise<unknown>): void {
-    this.running.add(p);
-    void p.finally(() => this.running.delete(p));
-  }
-
-  private async notify(records: readonly EventRecord[]): Promise<void> {
-    await Promise.all(
-      this.listeners.map((listener) =>
-        Promise.resolve()
-          .then(() => listener(records))
-          .catch((err: unknown) => this.log.error({ err }, 'a listener failed on newly stored events')),
-      ),
-    );
   }
 }

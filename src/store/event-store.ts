@@ -9,6 +9,13 @@ export interface AppendResult {
   duplicates: number;
 }
 
+/** whether the store can write (see /healthz) */
+export interface StoreHealth {
+  ok: boolean;
+  /** what is wrong, for the operator */
+  problem?: string;
+}
+
 export interface StoreStats {
   events: number;
   /** when the newest record was committed (wall clock), ISO */
@@ -41,6 +48,12 @@ export interface EventStore extends RouteContext {
   keys(index: IndexName): IterableIterator<string>;
   /** records with from <= at < to, oldest first */
   between(from?: string, to?: string): EventRecord[];
+  /** the log position (`EventRecord.seq`) of the newest committed record; 0 when none has one */
+  readonly lastSeq: number;
+  /** the stored records with a log position after `seq`, in log order (what routing has not handled yet) */
+  recordsAfter(seq: number): EventRecord[];
+  /** false while writes fail (a full disk, a read-only folder): /healthz answers 503 */
+  health(): StoreHealth;
   /** drops events older than the retention window; returns how many */
   applyRetention(now?: Date): Promise<number>;
   stats(): StoreStats;

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../domain/records.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
@@ -9,7 +9,9 @@ import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { SegmentSet } from './segments.ts';
 import { StringPool } from './string-pool.ts';
-import { deleteLog, logSequences, readLog, WriteAheadLog } from './write-ahead-log.ts';
+import { writeDurably } from './durable-json-file.ts';
+import type { StoreHealth } from './event-store.ts';
+import { deleteLog, logSequences, readLog, setAsideLog, WriteAheadLog } from './write-ahead-log.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -29,6 +31,28 @@ export interface LowdbEventStoreOptions {
   checkpointMs?: number;
   /** told about failures of background checkpoints (the data stays safe in the log; the disk needs a look) */
   onBackgroundError?: (err: unknown) => void;
+  /** told about every failed write (for a metric): a commit refused, a checkpoint that could not write */
+  onWriteFailure?: (kind: 'commit' | 'checkpoint') => void;
+  /** told, at open, about a log file with unreadable lines that are not a torn last commit (set aside, kept) */
+  onDamagedLog?: (damage: { file: string; lines: number[]; keptAs: string }) => void;
+}
+
+/** a commit's line in the log: the position of its first record, then the records */
+interface LogLine {
+  s: number;
+  r: EventRecord[];
+}
+
+/**
+ * Records and their log positions from one line. Lines written before positions existed are plain arrays:
+ * their records keep no position (they were routed when they arrived).
+ */
+function recordsOfLine(value: unknown): EventRecord[] {
+  if (Array.isArray(value)) return value as EventRecord[];
+  const line = value as Partial<LogLine> | null;
+  if (!line || typeof line.s !== 'number' || !Array.isArray(line.r)) return [];
+  line.r.forEach((r, i) => (r.seq = line.s! + i));
+  return line.r;
 }
 
 /**
@@ -58,6 +82,12 @@ export class LowdbEventStore implements EventStore {
   private state: 'new' | 'open' | 'closed' = 'new';
   private lastReceivedAt: string | undefined;
   private commitCount = 0;
+  /** the log position of the newest committed record */
+  private position = 0;
+  /** log files with damaged lines: kept aside, never deleted, once their records are in segments */
+  private readonly damagedLogs = new Set<number>();
+  /** the last write that failed and has not been followed by a good one (see `health`) */
+  private failure: { what: string; message: string; since: string } | undefined;
 
   constructor(private readonly options: LowdbEventStoreOptions) {
     this.segments = new SegmentSet(path.join(options.dataDir, 'events'));
@@ -69,20 +99,36 @@ export class LowdbEventStore implements EventStore {
   }
 
   async open(): Promise<void> {
+    let position = await this.readPositionFloor();
     await this.segments.load((records) => {
-      for (const r of records) this.strings.pool(r);
+      for (const r of records) {
+        this.strings.pool(r);
+        if (r.seq !== undefined && r.seq > position) position = r.seq;
+      }
     });
     this.rebuildIndexes();
     // a crash leaves committed records in the log that no segment has yet: put them back
     await mkdir(this.walDir, { recursive: true });
     const logs = await logSequences(this.walDir);
     for (const seq of logs) {
-      const lost = (await readLog(this.walDir, seq)).filter((r) => !this.indexes.byId.has(r.id));
+      const content = await readLog(this.walDir, seq);
+      if (content.damaged.length > 0) {
+        this.damagedLogs.add(seq);
+        this.options.onDamagedLog?.({ file: `${String(seq).padStart(8, '0')}.jsonl`, lines: content.damaged, keptAs: 'set aside after the next checkpoint' });
+      }
+      const lost: EventRecord[] = [];
+      for (const value of content.values) {
+        for (const r of recordsOfLine(value)) {
+          if (r.seq !== undefined && r.seq > position) position = r.seq;
+          if (!this.indexes.byId.has(r.id)) lost.push(r);
+        }
+      }
       const fresh = [...new Map(lost.map((r) => [r.id, r])).values()];
       for (const r of fresh) this.strings.pool(r);
       this.segments.place(fresh);
       this.indexes.addAll(fresh);
     }
+    this.position = position;
     this.coveredLogs = logs;
     this.wal = await WriteAheadLog.create(this.walDir, (logs[logs.length - 1] ?? 0) + 1, this.onWalWrite);
     this.state = 'open';
@@ -106,6 +152,8 @@ export class LowdbEventStore implements EventStore {
   private async writeBatch(batch: readonly Submission[]): Promise<AppendResult[]> {
     const seen = new Set<string>();
     const lines: string[] = [];
+    const first = this.position + 1;
+    let next = first;
     const results = batch.map(({ records, json }) => {
       const result: AppendResult = { stored: [], duplicates: 0 };
       for (const r of records) {
@@ -115,8 +163,12 @@ export class LowdbEventStore implements EventStore {
           result.stored.push(r);
         }
       }
-      // the caller's JSON is used as is when all its records are new; otherwise only the new ones are written
-      if (result.stored.length > 0) lines.push(json !== undefined && result.duplicates === 0 ? json : JSON.stringify(result.stored));
+      if (result.stored.length > 0) {
+        // the caller's JSON is used as is when all its records are new; otherwise only the new ones are written
+        const recordsJson = json !== undefined && result.duplicates === 0 ? json : JSON.stringify(result.stored);
+        lines.push(`{"s":${next},"r":${recordsJson}}`);
+        next += result.stored.length;
+      }
       return result;
     });
     const fresh = results.flatMap((r) => r.stored);
@@ -124,15 +176,22 @@ export class LowdbEventStore implements EventStore {
     for (const r of fresh) this.strings.pool(r);
     const undo = this.segments.place(fresh);
     try {
+      if (this.wal!.broken) await this.startNewLog();
       await this.wal!.append(lines);
       this.commitCount++;
     } catch (e) {
       undo();
+      // a line that may be whole in a file that could not be cut back keeps its positions: never reuse them
+      if (this.wal!.broken) this.position = next - 1;
+      this.failed('commit', e);
       throw e;
     }
-    // visible to queries only once durable
+    // positions and visibility only once durable (a refused commit leaves no gap behind it)
+    fresh.forEach((r, i) => (r.seq = first + i));
+    this.position = first + fresh.length - 1;
     this.indexes.addAll(fresh);
     this.lastReceivedAt = new Date().toISOString();
+    if (this.failure?.what === 'commit') this.failure = undefined;
     return results;
   }
 
@@ -145,20 +204,70 @@ export class LowdbEventStore implements EventStore {
   checkpoint(): Promise<void> {
     const run = this.maintenance.then(async () => {
       // after a failed flush, retry it before starting yet another log file
-      if (this.walBytes > 0 && this.coveredLogs.length === 0) {
-        await this.commits.exclusive(async () => {
-          const old = this.wal!;
-          this.wal = await WriteAheadLog.create(this.walDir, old.seq + 1, this.onWalWrite);
-          this.walBytes = 0;
-          this.coveredLogs.push(old.seq);
-          await old.close();
-        });
-      }
+      if (this.walBytes > 0 && this.coveredLogs.length === 0) await this.commits.exclusive(() => this.startNewLog());
       if (this.segments.hasDirty) await this.segments.flush();
-      for (const seq of this.coveredLogs.splice(0)) await deleteLog(this.walDir, seq);
+      for (const seq of this.coveredLogs.splice(0)) {
+        if (this.damagedLogs.delete(seq)) await setAsideLog(this.walDir, seq);
+        else await deleteLog(this.walDir, seq);
+      }
+      if (this.failure?.what === 'checkpoint') this.failure = undefined;
     });
-    this.maintenance = run.catch(() => undefined);
+    this.maintenance = run.catch((e: unknown) => this.failed('checkpoint', e));
     return run;
+  }
+
+  /** swaps the current log for a fresh one; only between commits (inside a batch or `commits.exclusive`) */
+  private async startNewLog(): Promise<void> {
+    const old = this.wal!;
+    this.wal = await WriteAheadLog.create(this.walDir, old.seq + 1, this.onWalWrite);
+    this.walBytes = 0;
+    this.coveredLogs.push(old.seq);
+    await old.close().catch(() => undefined);
+  }
+
+  private failed(what: 'commit' | 'checkpoint', e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.options.onWriteFailure?.(what);
+    this.failure = { what, message, since: this.failure?.since ?? new Date().toISOString() };
+  }
+
+  /**
+   * Whether the store can write. A failed commit (deliveries are refused) or a failed checkpoint (the log
+   * grows and the segment files fall behind) makes it unhealthy until the next good write of that kind, so
+   * /healthz says 503 and monitoring pages someone.
+   */
+  health(): StoreHealth {
+    if (this.state !== 'open') return { ok: false, problem: 'the event store is not open' };
+    if (!this.failure) return { ok: true };
+    const what = this.failure.what === 'commit' ? 'cannot write new events' : 'cannot write its files';
+    return { ok: false, problem: `the event store ${what} since ${this.failure.since}: ${this.failure.message}` };
+  }
+
+  get lastSeq(): number {
+    return this.position;
+  }
+
+  recordsAfter(seq: number): EventRecord[] {
+    const out: EventRecord[] = [];
+    for (const r of this.indexes.byId.values()) if (r.seq !== undefined && r.seq > seq) out.push(r);
+    return out.sort((a, b) => a.seq! - b.seq!);
+  }
+
+  /**
+   * The position survives retention: if the newest records were dropped (old events backfilled late), new
+   * records must still get positions after them, or routing would think them routed already.
+   */
+  private get positionFile(): string {
+    return path.join(this.options.dataDir, 'events', 'position.json');
+  }
+
+  private async readPositionFloor(): Promise<number> {
+    try {
+      const { lastSeq } = JSON.parse(await readFile(this.positionFile, 'utf8')) as { lastSeq?: unknown };
+      return typeof lastSeq === 'number' ? lastSeq : 0;
+    } catch {
+      return 0;
+    }
   }
 
   private rebuildIndexes(): void {
@@ -208,7 +317,12 @@ export class LowdbEventStore implements EventStore {
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString();
     await this.checkpoint();
     // segment files are rewritten: not while a checkpoint writes them, nor while a commit places records
-    const drop = this.maintenance.then(() => this.commits.exclusive(() => this.segments.dropBefore(cutoff)));
+    const drop = this.maintenance.then(() =>
+      this.commits.exclusive(async () => {
+        await writeDurably(this.positionFile, JSON.stringify({ lastSeq: this.position }));
+        return this.segments.dropBefore(cutoff);
+      }),
+    );
     this.maintenance = drop.catch(() => undefined);
     const dropped = await drop;
     // rebuilding is simpler than unpicking every index, and about as fast

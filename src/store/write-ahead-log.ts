@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
-import { open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { EventRecord } from '../domain/records.ts';
 import { syncDir } from './durable-json-file.ts';
 
 /**
@@ -10,8 +9,17 @@ import { syncDir } from './durable-json-file.ts';
  * records as one JSON line to `wal/<seq>.jsonl` and fdatasyncs: one small write, one flush. The lowdb
  * segment files are brought up to date later, in a checkpoint (about once a second and on shutdown),
  * after which the log files they cover are deleted. At start-up, logs left by a crash are replayed.
+ *
+ * A log never lies (issue 11): a write that fails (a full disk) is cut back off the file before the
+ * commit is refused, so the next commit starts on a clean line. If even that fails, the log is marked
+ * `broken` and the store starts a new file before its next commit.
  */
 export class WriteAheadLog {
+  /** bytes of whole lines in the file */
+  private size = 0;
+  /** a failed write could not be cut back: nothing more may be appended to this file */
+  broken = false;
+
   private constructor(
     readonly seq: number,
     private readonly fh: FileHandle,
@@ -25,16 +33,38 @@ export class WriteAheadLog {
     // busy event loop each trip waits for every request handler that is ready to run)
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC;
     const fh = await open(fileOf(dir, seq), flags, 0o600);
-    await syncDir(dir);
+    try {
+      await syncDir(dir);
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
     return new WriteAheadLog(seq, fh, onWrite);
   }
 
-  /** appends lines, each the JSON of an array of records, and returns once they are on disk */
+  /** appends lines (each one JSON value) and returns once they are on disk; on failure the file is as before */
   async append(lines: readonly string[]): Promise<void> {
-    const line = Buffer.from(lines.join('\n') + '\n', 'utf8');
-    const { bytesWritten } = await this.fh.write(line);
-    if (bytesWritten !== line.length) throw new Error(`short write to the event log (${bytesWritten} of ${line.length} bytes)`);
-    this.onWrite(line.length);
+    if (this.broken) throw new Error('the event log file is unusable after a failed write; a new one is started');
+    const data = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    try {
+      const { bytesWritten } = await this.fh.write(data);
+      if (bytesWritten !== data.length) throw Object.assign(new Error(`short write to the event log (${bytesWritten} of ${data.length} bytes)`), { code: 'ENOSPC' });
+    } catch (e) {
+      await this.cutBack();
+      throw e;
+    }
+    this.size += data.length;
+    this.onWrite(data.length);
+  }
+
+  /** removes the partial bytes of a failed write, so the next commit is not glued onto them */
+  private async cutBack(): Promise<void> {
+    try {
+      await this.fh.truncate(this.size);
+      await this.fh.datasync();
+    } catch {
+      this.broken = true;
+    }
   }
 
   async close(): Promise<void> {
@@ -51,26 +81,47 @@ export async function logSequences(dir: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
+export interface LogContent {
+  /** one parsed JSON value per whole line, in order */
+  values: unknown[];
+  /** the last line was cut short by a crash mid-write: its commit never finished and was never acknowledged */
+  tornTail: boolean;
+  /** 1-based numbers of unreadable lines that were NOT the last one: damage, not a crash */
+  damaged: number[];
+}
+
 /**
- * Every record in one log file. A last line cut short by a crash is skipped: its commit never finished,
- * so its delivery was never acknowledged and Okta sends it again.
+ * Every line of one log file. Only a torn LAST line is expected (a crash during a commit, which was then
+ * never acknowledged, so Okta sends it again). Any other unreadable line is damage the caller must report.
  */
-export async function readLog(dir: string, seq: number): Promise<EventRecord[]> {
+export async function readLog(dir: string, seq: number): Promise<LogContent> {
   const text = await readFile(fileOf(dir, seq), 'utf8');
-  const out: EventRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
+  const lines = text.split('\n');
+  // text ends with '\n' when every commit finished: then the last element is ''
+  const last = lines.length - 1;
+  const out: LogContent = { values: [], tornTail: false, damaged: [] };
+  lines.forEach((line, i) => {
+    if (!line) return;
     try {
-      out.push(...(JSON.parse(line) as EventRecord[]));
+      out.values.push(JSON.parse(line));
     } catch {
-      // torn tail of an unfinished commit
+      if (i === last) out.tornTail = true;
+      else out.damaged.push(i + 1);
     }
-  }
+  });
   return out;
 }
 
 export async function deleteLog(dir: string, seq: number): Promise<void> {
   await unlink(fileOf(dir, seq));
+}
+
+/** keeps a damaged log out of the way, for a person to look at, instead of deleting it; returns its new path */
+export async function setAsideLog(dir: string, seq: number, now = new Date()): Promise<string> {
+  const aside = `${fileOf(dir, seq)}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
+  await rename(fileOf(dir, seq), aside);
+  await syncDir(dir);
+  return aside;
 }
 
 function fileOf(dir: string, seq: number): string {

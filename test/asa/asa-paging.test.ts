@@ -91,15 +91,33 @@ describe('ASA poller: paging', () => {
   });
 
   it('posts cards for notable types only, through the normal routing', async () => {
-    h = await asaHarness({ pageSize: 10, bot: true });
+    // fresh events (a minute old): posted; history is summarised instead (test below)
+    h = await asaHarness({ pageSize: 10, bot: true, fake: { startAt: Date.now() - 60_000 } });
     h.asa.addEvents(4, ['server.ssh_login', 'auth_token.issue', 'user_creds.issue', 'client.enroll']);
     await h.poller.runOnce();
-    await h.core.intake.idle();
+    await h.core.idle();
     await eventually(() => expect(h.core.sink!.cards.map((c) => c.title)).toEqual([
       'alice (status ACTIVE) logged in to web-01 (project prod)',
       'carol (status DISABLED) was issued credentials for db-01 (project data)',
     ]));
     expect(h.core.sink!.cards.every((c) => c.family === 'ASA')).toBe(true);
+  });
+
+  it('stores a first run of 1,000 old events and posts one summary, not 1,000 cards', async () => {
+    // ASA keeps 90 days; a first run reads them all. Two days old: history (src/intake/history.ts)
+    h = await asaHarness({ pageSize: 100, bot: true });
+    h.asa.addEvents(1000, ['server.ssh_login', 'auth_token.issue', 'user_creds.issue', 'client.enroll']);
+    await h.poller.runOnce();
+    await h.core.idle();
+    expect(h.core.store.stats().events).toBe(1000);
+    const cards = h.core.sink!.cards;
+    // one summary message, its versions sharing one key (the outbox coalesces them into one message)
+    expect(new Set(cards.map((c) => c.key)).size).toBe(1);
+    expect(cards.every((c) => c.kind === 'catch_up' && c.family === 'ASA')).toBe(true);
+    const last = cards[cards.length - 1]!;
+    expect(last.title).toMatch(/^Caught up 1,000 ASA events from /);
+    expect(last.facts.find((f) => f.label === 'Notable')?.value).toMatch(/^500 /);
+    expect(last.notes?.join(' ')).toContain('/oig asa');
   });
 
   it('counts runs in the poll_runs metric', async () => {

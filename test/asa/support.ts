@@ -27,6 +27,8 @@ export interface Core {
   /** cards routed, and the hook URL, when the core is a whole bot */
   sink?: MemorySink;
   url?: string;
+  /** resolves once everything stored is routed (a whole bot); at once otherwise */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,14 +36,14 @@ export interface Core {
 export async function startCore(bot: boolean, dataDir?: string): Promise<Core> {
   if (bot) {
     const b: RunningBot = await startBot({}, dataDir);
-    return { dataDir: b.dataDir, store: b.bot.store, intake: b.bot.intake, metrics: b.bot.metrics, sink: b.sink, url: b.url, stop: () => b.stop() };
+    return { dataDir: b.dataDir, store: b.bot.store, intake: b.bot.intake, metrics: b.bot.metrics, sink: b.sink, url: b.url, idle: () => b.bot.idle(), stop: () => b.stop() };
   }
   const dir = dataDir ?? (await makeDataDir());
   const store = new LowdbEventStore({ dataDir: dir, retentionDays: 400 });
   await store.open();
   const metrics = new Metrics();
   const intake = new Intake(store, metrics, silent);
-  return { dataDir: dir, store, intake, metrics, stop: () => store.close() };
+  return { dataDir: dir, store, intake, metrics, idle: () => Promise.resolve(), stop: () => store.close() };
 }
 
 export interface AsaHarness {

@@ -40,6 +40,11 @@ export interface FakeAsaOptions {
   tokenTtlMs?: number;
   /** also send a next link on pages that are not full */
   nextOnEveryPage?: boolean;
+  /**
+   * when the first event happened, ms since epoch; default two days ago (history: the bot summarises events
+   * that old instead of posting them, src/intake/history.ts). Tests of fresh events start a minute ago.
+   */
+  startAt?: number;
 }
 
 export const FAKE_KEY_ID = '6052868b-1b04-4a14-8288-e6496d7f2f4b';
@@ -68,7 +73,7 @@ export class FakeAsa {
   private readonly server: Server;
   private seq = 0;
   /** events are a second apart, from two days ago (ASA keeps 90 days; the store's retention drops older ones) */
-  private readonly start = Math.floor(Date.now() / 1000) * 1000 - 2 * 86_400_000;
+  private readonly start: number;
 
   private constructor(o: FakeAsaOptions) {
     this.team = o.team ?? 'william-faulkner';
@@ -76,6 +81,7 @@ export class FakeAsa {
     this.keySecret = o.keySecret ?? FAKE_KEY_SECRET;
     this.tokenTtlMs = o.tokenTtlMs ?? 3_600_000;
     this.nextOnEveryPage = o.nextOnEveryPage ?? false;
+    this.start = o.startAt ?? Math.floor(Date.now() / 1000) * 1000 - 2 * 86_400_000;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 

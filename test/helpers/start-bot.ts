@@ -13,8 +13,13 @@ export const TEST_SECRET = 'test-hook-secret-0123456789abcdef';
 export class MemorySink implements CardSink {
   readonly name = 'memory';
   readonly cards: Card[] = [];
-  deliver(cards: readonly Card[]): void {
+  deliver(cards: readonly Card[]): Promise<void> {
     this.cards.push(...cards);
+    return Promise.resolve();
+  }
+  /** keeps nothing on disk: after a restart its cards are handed over again */
+  routedThrough(): undefined {
+    return undefined;
   }
 }
 

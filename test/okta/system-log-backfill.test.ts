@@ -75,7 +75,7 @@ describe('System Log backfill', () => {
     expect(run.error).toBeUndefined();
     expect(run).toMatchObject({ poller: 'system_log', queries: 2, read: 3, stored: 2, duplicates: 1 });
     expect(s.bot.store.has(lost.uuid as string)).toBe(true);
-    await s.bot.intake.idle();
+    await s.bot.idle();
     const cardsFor = (uuid: unknown) => s.bot.sink!.cards.filter((c) => c.eventIds.includes(uuid as string));
     expect(cardsFor(both.uuid)).toHaveLength(1);
     expect(cardsFor(lost.uuid)).toHaveLength(1);

@@ -54,7 +54,10 @@ describe('LowdbEventStore', () => {
     expect(first.stored.map((r) => r.id)).toEqual([a.id, `evt-${n}`]);
     const again = await store.append([a]);
     expect(again).toEqual({ stored: [], duplicates: 1 });
-    expect(await walLines()).toEqual([JSON.stringify(first.stored)]);
+    // one line per commit: the log position of its first record, then the records as they arrived
+    const withoutSeq = first.stored.map(({ seq: _seq, ...r }) => r);
+    expect(await walLines()).toEqual([`{"s":1,"r":${JSON.stringify(withoutSeq)}}`]);
+    expect(first.stored.map((r) => r.seq)).toEqual([1, 2]);
     await store.checkpoint();
     expect(await walLines()).toEqual([]);
     const file = path.join(dataDirOf(), 'events', '2026-11', '000001.json');
@@ -79,7 +82,7 @@ describe('LowdbEventStore', () => {
     await Promise.all(Array.from({ length: 50 }, () => store.append([decision()])));
     // one log write (one flush to disk) for the fifty
     expect(store.stats().commits).toBe(2);
-    expect((await walLines()).map((l) => (JSON.parse(l) as unknown[]).length)).toEqual([1, ...Array<number>(50).fill(1)]);
+    expect((await walLines()).map((l) => (JSON.parse(l) as { r: unknown[] }).r.length)).toEqual([1, ...Array<number>(50).fill(1)]);
   });
 
   it('replays the log after a crash that came before the checkpoint', async () => {
@@ -116,7 +119,9 @@ describe('LowdbEventStore', () => {
     const written = store.stats().bytesWritten - before;
     const second = (await stat(path.join(dataDirOf(), 'events', '2026-11', '000002.json'))).size;
     // the log line plus the open segment; the full one is not touched
-    expect(written).toBe(second + JSON.stringify([d]).length + 1);
+    const { seq, ...asWritten } = d;
+    expect(seq).toBe(SEGMENT_MAX_RECORDS + 11);
+    expect(written).toBe(second + `{"s":${seq},"r":${JSON.stringify([asWritten])}}\n`.length);
     expect(written).toBeLessThan(20_000);
     expect((await stat(path.join(dataDirOf(), 'events', '2026-11', '000001.json'))).mtimeMs).toBe(first.mtimeMs);
   });
@@ -166,7 +171,8 @@ describe('LowdbEventStore', () => {
     expect(store.lookup('item', 'old')).toEqual([]);
     expect(store.has(edgeOld.id)).toBe(false);
     expect(store.has(edgeNew.id) && store.has(fresh.id)).toBe(true);
-    expect((await readdir(path.join(dataDirOf(), 'events'))).sort()).toEqual(['2026-10', '2026-11']);
+    // position.json: the log position survives the records retention drops (new records never reuse it)
+    expect((await readdir(path.join(dataDirOf(), 'events'))).sort()).toEqual(['2026-10', '2026-11', 'position.json']);
     await store.close();
     const again = await openStore(dataDirOf(), 30);
     expect(again.stats().events).toBe(2);

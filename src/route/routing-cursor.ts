@@ -1,0 +1,67 @@
+/**
+ * How far routing has got, for every consumer together: DATA_DIR/state/routing.json holds the log position
+ * (`EventRecord.seq`) through which every stored event has been routed — its tasks written and its cards
+ * queued in every durable outbox. At start, routing resumes after it.
+ *
+ * Written lazily (the newest position, one write at a time, never more than one waiting): a position that
+ * lags after a crash only means a few batches are routed again, and every consumer is safe with that — the
+ * work queue ignores tasks it has, and each outbox keeps its own position with its cards and skips what it
+ * has (src/delivery/card-sink.ts). Only the terminal reprints a card or two.
+ */
+import { StateFile } from '../store/state-file.ts';
+
+interface CursorDoc {
+  routedThrough: number;
+}
+
+export class RoutingCursor {
+  private written: number;
+  private wanted: number;
+  private writing: Promise<void> | undefined;
+
+  private constructor(private readonly file: StateFile<CursorDoc>) {
+    this.written = this.wanted = file.data.routedThrough;
+  }
+
+  static async open(dataDir: string): Promise<RoutingCursor> {
+    return new RoutingCursor(await new StateFile<CursorDoc>(dataDir, 'routing', { routedThrough: -1 }).open());
+  }
+
+  /** true when the file does not exist yet (a new data folder, or one from before routing positions) */
+  get fresh(): boolean {
+    return this.file.data.routedThrough < 0;
+  }
+
+  /** the position routed through (0 when nothing yet) */
+  get position(): number {
+    return Math.max(0, this.wanted);
+  }
+
+  advance(position: number): void {
+    if (position <= this.wanted) return;
+    this.wanted = position;
+    this.writing ??= this.writeLoop();
+  }
+
+  /** resolves once the newest position is on disk (a clean stop) */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.written < this.wanted) {
+        const target = this.wanted;
+        await this.file.update((d) => {
+          d.routedThrough = target;
+        });
+        this.written = target;
+      }
+    } catch {
+      // a failed write (disk full) leaves the older position: the batches after it are routed again at
+      // start, which every consumer tolerates; the next advance tries again
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
