@@ -33,7 +33,7 @@ export interface ChatDelivery<Message> {
   sink: OutboxSink<Message>;
   /** keeps the references pruned and starts the loop (cards queued before a restart go first) */
   start(): Promise<void>;
-  /** stops calling the chat; the outbox is durable */
+  /** stops calling the chat and closes the outbox and references (durable: a restart goes on from them) */
   stop(): Promise<void>;
   status(): DeliveryStatus;
 }
@@ -72,6 +72,8 @@ export async function openChatDelivery<Message>(transport: ChatTransport<Message
     async stop() {
       pruning?.stop();
       await loop.stop();
+      // the journals' pending writes land before the process goes; nothing queues after the chat stopped
+      await Promise.all([outbox.close(), refs.close()]);
     },
     status: () => ({
       outbox: outbox.size,
