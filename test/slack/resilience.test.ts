@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../helpers/fake-slack.ts';
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const outboxFile = (dataDir: string) => path.join(dataDir, 'state', 'slack-outbox.json');
+const outboxDir = (dataDir: string) => path.join(dataDir, 'state', 'slack-outbox');
 
 describe('the Slack delivery queue loses nothing', () => {
   it('honours 429 Retry-After and then delivers the card', async () => {
@@ -67,15 +67,17 @@ describe('the Slack delivery queue loses nothing', () => {
     await fake.down('500');
     await postHook(running.url, envelope([decideEvent({ item: 'iciiCrash00001' })]));
     await running.bot.idle();
-    const stuck = await readFile(outboxFile(running.dataDir), 'utf8');
-    expect(JSON.parse(stuck).items).toHaveLength(1);
+    expect(running.slack.status().outbox).toBe(1);
+    const stuck = `${running.dataDir}-stuck-outbox`;
+    await cp(outboxDir(running.dataDir), stuck, { recursive: true });
     await fake.up();
     await eventually(() => expect(fake.posts()).toHaveLength(1));
     await eventually(() => expect(running!.slack.status().outbox).toBe(0));
     const dataDir = running.dataDir;
     await running.stop();
     // as if the process died after the message reference was written but before the outbox was cleared
-    await writeFile(outboxFile(dataDir), stuck);
+    await rm(outboxDir(dataDir), { recursive: true });
+    await cp(stuck, outboxDir(dataDir), { recursive: true });
     running = await startSlackBot(fake, { dataDir });
     await eventually(() => expect(fake.updates()).toHaveLength(1));
     expect(fake.posts()).toHaveLength(1);
