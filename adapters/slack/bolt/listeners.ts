@@ -14,7 +14,7 @@ export function registerListeners(app: App, log: Logger, commands?: CommandDeps,
 
   // The manual-remediation buttons (SPEC §5). Only one listener may ack a click (Bolt runs every match),
   // so without a work queue a click is acknowledged and logged here instead.
-  if (taskActions) registerTaskActions(app, taskActions);
+  if (taskActions) registerTaskActions(app, commands ? { ...taskActions, commands } : taskActions);
   else {
     app.action(/^oig_manual_/, async ({ ack, action }) => {
       await ack();

@@ -3,12 +3,13 @@
  * page as Block Kit. A pure function of (words, page, engine deps), so the Bolt listeners stay translators.
  * Answers are ephemeral: only the person who asked sees them.
  */
-import { matchedLine, type AnswerPage } from '../../../src/commands/answer.ts';
+import { matchedLine, type AnswerPage, type AnswerRow } from '../../../src/commands/answer.ts';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
 import { answerPage } from '../../../src/commands/engine.ts';
-import { context, header, textSections, type Block } from '../render/blocks.ts';
+import { actions, context, header, textSections, type Block } from '../render/blocks.ts';
 import { SLACK_LIMITS as L } from '../render/limits.ts';
 import { escapeClipped, escapeMrkdwn } from '../render/mrkdwn.ts';
+import { encodeAnswerRow } from './answer-row.ts';
 import { encodeMore, MORE_ACTION } from './more-button.ts';
 
 export { OIG_COMMANDS } from '../../../src/commands/help.ts';
@@ -26,7 +27,9 @@ export function renderPage(p: AnswerPage, text: string): CommandReply {
   const blocks: Block[] = [header(answer.title)];
   if (answer.notice) blocks.push(...textSections(`⚠️ ${answer.notice}`));
   if (answer.summary.length) blocks.push(...textSections(answer.summary.join('\n')));
-  if (p.rows.length) blocks.push(...lineSections(p.rows.map((r) => r.line)));
+  // the count line and the "More" button always stay
+  const room = L.blocksPerMessage - blocks.length - (p.next !== undefined ? 2 : 1);
+  if (p.rows.length) blocks.push(...rowBlocks(p, text, room));
   const count = matchedLine(p);
   blocks.push(context(escapeMrkdwn(count), 'Only you can see this.'));
   if (p.next !== undefined) {
@@ -37,6 +40,31 @@ export function renderPage(p: AnswerPage, text: string): CommandReply {
   }
   const fallback = [answer.title, answer.notice, ...answer.summary, ...p.rows.map((r) => r.line), count].filter((l): l is string => !!l);
   return { response_type: 'ephemeral', text: escapeClipped(fallback.join('\n'), L.fallbackText), blocks: blocks.slice(0, L.blocksPerMessage) };
+}
+
+/**
+ * The rows of a page. Plain rows are lines packed into sections; a row with buttons (a task of `/oig skipped`)
+ * is its own section followed by its actions block, whose block id names the answer (answer-row.ts) so a
+ * press can refresh it. Two blocks per such row: the page size of those answers keeps them within the 50
+ * blocks; should a page still not fit, the rows past `room` lose their buttons and become plain lines.
+ */
+function rowBlocks(p: AnswerPage, text: string, room: number): Block[] {
+  if (!p.rows.some((r) => r.actions?.length)) return lineSections(p.rows.map((r) => r.line));
+  const out: Block[] = [];
+  let i = 0;
+  for (; i < p.rows.length; i++) {
+    const r: AnswerRow = p.rows[i]!;
+    const need = r.actions?.length ? 2 : 1;
+    // keep one block for the rows after this one, should they have to be shown as lines
+    if (out.length + need + (i + 1 < p.rows.length ? 1 : 0) > room) break;
+    out.push({ type: 'section', text: { type: 'mrkdwn', text: escapeClipped(r.line, 500), verbatim: true } });
+    if (r.actions?.length) {
+      const blockId = encodeAnswerRow(text, p.page, i);
+      out.push({ ...actions(r.actions), ...(blockId ? { block_id: blockId } : {}) });
+    }
+  }
+  if (i < p.rows.length) out.push(...lineSections(p.rows.slice(i).map((r) => r.line)).slice(0, Math.max(1, room - out.length)));
+  return out;
 }
 
 /** one line per result, as few sections as Block Kit's 3000 characters per section allow */
