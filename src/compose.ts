@@ -5,6 +5,7 @@ import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
 import { Bot } from './app.ts';
 import type { DeliveryLine } from './commands/deps.ts';
 import { pollerLines } from './commands/poller-lines.ts';
+import { oldestOf } from './commands/stats.ts';
 import type { Config } from './config/config.ts';
 import type { CardSink } from './delivery/card-sink.ts';
 import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
@@ -56,11 +57,12 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   // routing opens tasks before it builds cards, and task cards show where their task stands
   if (followUp) bot.useTasks(followUp.queue);
   // the chats configured; `/oig stats` in either tells how delivery to all stands (a broken Teams shows in Slack too)
-  const chats: Array<{ product: string; adapter: ChatAdapter<{ outbox: number }> }> = [];
+  const chats: Array<{ product: string; adapter: ChatAdapter<{ outbox: number; oldestQueuedAt?: string }> }> = [];
   const delivery = (): DeliveryLine => {
     const named = chats.length > 1;
     return {
       outbox: chats.reduce((n, c) => n + c.adapter.status().outbox, 0),
+      ...oldestOf(chats.map((c) => c.adapter.status().oldestQueuedAt)),
       errors: chats.flatMap((c) => c.adapter.deliveryErrors().map((p) => problemLine(p, named ? c.product : undefined))),
     };
   };

@@ -16,6 +16,8 @@ export interface PollerLine {
 export interface DeliveryLine {
   /** cards waiting for the chat product */
   outbox: number;
+  /** ISO time the longest-waiting of them was queued (a parked channel keeps its cards: how long now) */
+  oldestQueuedAt?: string;
   /** what needs a person, one line each */
   errors: string[];
 }

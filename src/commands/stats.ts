@@ -1,7 +1,7 @@
 /** `/oig stats`: counts per family, the last event received, the last poll of each poller, delivery state. */
 import type { Answer, AnswerRow } from './answer.ts';
 import type { CommandDeps } from './deps.ts';
-import { when } from './describe.ts';
+import { age, when } from './describe.ts';
 
 export function stats(deps: CommandDeps): Answer {
   const { store } = deps;
@@ -24,8 +24,10 @@ export function stats(deps: CommandDeps): Answer {
     add('poller', p.name, `${p.lastRunAt ? `last run ${when(p.lastRunAt)}` : 'not run yet'}${p.result ? ` (${p.result})` : ''}${p.nextRunAt ? `, next ${when(p.nextRunAt)}` : ''}`);
   }
   const delivery = deps.stats?.delivery?.();
+  // how long the oldest card has waited: a channel the chat refuses keeps its cards, and this is how long
+  const waited = delivery?.oldestQueuedAt ? `, oldest queued ${when(delivery.oldestQueuedAt)} (${age(delivery.oldestQueuedAt, deps.now?.() ?? new Date())} ago)` : '';
   if (delivery) {
-    add('delivery', 'outbox', `${delivery.outbox} waiting`);
+    add('delivery', 'outbox', `${delivery.outbox} waiting${waited}`);
     for (const e of delivery.errors) add('delivery', 'error', e);
   }
   return {
@@ -36,9 +38,15 @@ export function stats(deps: CommandDeps): Answer {
       `Stored events: ${s.events}`,
       `Last event received: ${s.lastReceivedAt ? when(s.lastReceivedAt) : 'none yet'}`,
       pollers.length ? `Pollers: ${pollers.length}` : 'Pollers: none configured',
-      delivery ? `Outbox: ${delivery.outbox} waiting, ${delivery.errors.length} delivery problem(s)` : 'Delivery: no status available',
+      delivery ? `Outbox: ${delivery.outbox} waiting${waited}, ${delivery.errors.length} delivery problem(s)` : 'Delivery: no status available',
     ],
     columns: ['section', 'name', 'value'],
     rows,
   };
+}
+
+/** the earliest of several queue times (ISO 8601), as the optional `oldestQueuedAt` of a DeliveryLine */
+export function oldestOf(times: ReadonlyArray<string | undefined>): { oldestQueuedAt?: string } {
+  const oldest = times.filter((t): t is string => t !== undefined).sort()[0];
+  return oldest ? { oldestQueuedAt: oldest } : {};
 }

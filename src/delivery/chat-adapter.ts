@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { CommandDeps, StatsSource } from '../commands/deps.ts';
+import { oldestOf } from '../commands/stats.ts';
 import type { Config } from '../config/config.ts';
 import type { PressOutcome } from '../followup/work-queue.ts';
 import type { Actor, TaskActionName, TaskSource } from '../followup/task.ts';
@@ -59,7 +60,7 @@ export interface ChatAdapter<Status extends { outbox: number }> {
 export function chatCommandDeps(deps: ChatAdapterDeps, outbox: Outbox, problems: DeliveryProblems): CommandDeps | undefined {
   if (!deps.store) return undefined;
   const given = deps.commands?.stats;
-  const own = () => ({ outbox: outbox.size, errors: problems.list().map((p) => problemLine(p)) });
+  const own = () => ({ outbox: outbox.size, ...oldestOf([outbox.oldestQueuedAt()]), errors: problems.list().map((p) => problemLine(p)) });
   const stats: StatsSource = { ...(given?.pollers ? { pollers: given.pollers } : {}), delivery: given?.delivery ?? own };
   return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
 }

@@ -19,6 +19,8 @@ import { sendCard } from './send-card.ts';
 export interface DeliveryStatus {
   /** cards waiting for the chat */
   outbox: number;
+  /** ISO time the longest-waiting of them was queued */
+  oldestQueuedAt?: string;
   lanes: LaneStatus[];
   lastDeliveredAt?: string;
   /** what needs a person: blocked channels, a refused token, dropped cards (newest first) */
@@ -77,6 +79,7 @@ export async function openChatDelivery<Message>(transport: ChatTransport<Message
     },
     status: () => ({
       outbox: outbox.size,
+      ...(outbox.oldestQueuedAt() ? { oldestQueuedAt: outbox.oldestQueuedAt() } : {}),
       lanes: loop.lanesStatus(),
       ...(loop.lastDeliveredAt ? { lastDeliveredAt: loop.lastDeliveredAt } : {}),
       problems: problems.list(),

@@ -41,6 +41,8 @@ export interface LaneStatus {
   waiting: number;
   /** ISO time before which the lane will not call the chat (pacing, Retry-After, backoff or parking) */
   readyAt?: string;
+  /** ISO time the lane's oldest waiting card was queued (how long a parked channel has been held up) */
+  oldestQueuedAt?: string;
 }
 
 interface Lane {
@@ -70,6 +72,8 @@ export class DeliveryLoop {
   private readonly unknownTries = new Map<number, number>();
   private tokenBlockedUntil = 0;
   private state: 'idle' | 'running' | 'stopped' = 'idle';
+  /** channels with an oig_outbox_oldest_age_seconds series, to drop the series once they are empty */
+  private agedChannels = new Set<string>();
   lastDeliveredAt: string | undefined;
 
   constructor(
@@ -77,6 +81,8 @@ export class DeliveryLoop {
     options: Partial<PacingOptions> = {},
   ) {
     this.o = { ...PACING_DEFAULTS, ...options };
+    // a parked lane sleeps for minutes: the age is brought up to date whenever /metrics is read
+    d.chatMetrics.refreshOnScrape(() => this.ageGauges());
   }
 
   start(): void {
@@ -111,7 +117,13 @@ export class DeliveryLoop {
   lanesStatus(): LaneStatus[] {
     return [...this.lanes.values()].map((l) => {
       const ready = Math.max(l.nextAt, l.parkedUntil, this.tokenBlockedUntil);
-      return { channel: l.channel, waiting: this.d.outbox.countFor(l.channel), ...(ready > Date.now() ? { readyAt: new Date(ready).toISOString() } : {}) };
+      const oldest = this.d.outbox.oldestQueuedAt(l.channel);
+      return {
+        channel: l.channel,
+        waiting: this.d.outbox.countFor(l.channel),
+        ...(ready > Date.now() ? { readyAt: new Date(ready).toISOString() } : {}),
+        ...(oldest ? { oldestQueuedAt: oldest } : {}),
+      };
     });
   }
 
@@ -231,5 +243,20 @@ export class DeliveryLoop {
   private gauges(): void {
     this.d.metrics.queueDepth.set(this.d.outbox.size);
     this.d.chatMetrics.outbox.set(this.d.outbox.size);
+    this.ageGauges();
+  }
+
+  /** oig_outbox_oldest_age_seconds for every channel with waiting cards; a channel emptied loses its series */
+  private ageGauges(): void {
+    const now = Date.now();
+    const aged = new Set<string>();
+    for (const channel of this.d.outbox.channels()) {
+      const oldest = this.d.outbox.oldestQueuedAt(channel);
+      if (oldest === undefined) continue;
+      this.d.chatMetrics.oldestAge.set({ sink: this.d.sink, channel }, Math.max(0, (now - Date.parse(oldest)) / 1000));
+      aged.add(channel);
+    }
+    for (const channel of this.agedChannels) if (!aged.has(channel)) this.d.chatMetrics.oldestAge.remove({ sink: this.d.sink, channel });
+    this.agedChannels = aged;
   }
 }

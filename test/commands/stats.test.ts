@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { oldestOf, stats } from '../../src/commands/stats.ts';
+import { fixtureStore, NOW } from './fixture-store.ts';
+
+describe('/oig stats', () => {
+  it('says when the oldest waiting card was queued and how long ago', async () => {
+    const { store, close } = await fixtureStore();
+    const queued = new Date(NOW.getTime() - 3 * 3_600_000).toISOString();
+    const answer = stats({ store, stats: { delivery: () => ({ outbox: 40, oldestQueuedAt: queued, errors: ['not_in_channel in C0X'] }) }, now: () => NOW });
+    expect(answer.summary).toContain('Outbox: 40 waiting, oldest queued 2026-11-21 09:00 UTC (3h ago), 1 delivery problem(s)');
+    expect(answer.rows.find((r) => r.cells[1] === 'outbox')!.cells[2]).toBe('40 waiting, oldest queued 2026-11-21 09:00 UTC (3h ago)');
+    const empty = stats({ store, stats: { delivery: () => ({ outbox: 0, errors: [] }) }, now: () => NOW });
+    expect(empty.summary).toContain('Outbox: 0 waiting, 0 delivery problem(s)');
+    await close();
+  });
+
+  it('takes the earliest queue time of several chats', () => {
+    expect(oldestOf([undefined, '2026-11-21T10:00:00.000Z', '2026-11-21T09:00:00.000Z'])).toEqual({ oldestQueuedAt: '2026-11-21T09:00:00.000Z' });
+    expect(oldestOf([undefined])).toEqual({});
+  });
+});
