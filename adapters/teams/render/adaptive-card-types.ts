@@ -37,11 +37,27 @@ export interface FactSet {
   facts: Fact[];
 }
 
-export type CardElement = RichTextBlock | FactSet;
+/** Buttons inside the body, under what they act on (a task row of an `oig skipped` answer). */
+export interface ActionSet {
+  type: 'ActionSet';
+  actions: ExecuteAction[];
+  spacing?: Spacing;
+}
+
+/** Elements kept together: a task row (its line and its buttons) is dropped whole when a card is too big. */
+export interface Container {
+  type: 'Container';
+  items: CardElement[];
+  spacing?: Spacing;
+}
+
+export type CardElement = RichTextBlock | FactSet | ActionSet | Container;
 
 /** What a manual-remediation button carries back: the task id (SPEC §5 "value = the task id"). */
 export interface TaskActionData {
   taskId: string;
+  /** set on the buttons of an answer's task row: the answer to show again after the press */
+  answer?: AnswerActionData;
 }
 
 /** What a "More" button or an answer refresh carries back: the command words and the page to show. */

@@ -8,10 +8,10 @@
  * carries the same refresh so it stays the asker's view after a "More" press.
  */
 import type { CardAction } from '../../../src/cards/card.ts';
-import { matchedLine, type AnswerPage } from '../../../src/commands/answer.ts';
-import type { AdaptiveCard, AnswerActionData, CardRefresh, RichTextBlock } from './adaptive-card-types.ts';
+import { matchedLine, type AnswerPage, type AnswerRow } from '../../../src/commands/answer.ts';
+import type { AdaptiveCard, AnswerActionData, CardRefresh, Container, RichTextBlock } from './adaptive-card-types.ts';
 import { clipText, line, oneLine, paragraphs } from './adaptive-text.ts';
-import { TEAMS_LIMITS as L, fitBody } from './limits.ts';
+import { TEAMS_LIMITS as L, fitBody, type BodyPart } from './limits.ts';
 import { adaptiveCard, execute, shortenedNotice, subtleLine, taskAction, titleBlock } from './render-card.ts';
 
 /** Action.Execute verbs of answers (the card buttons use the CardAction ids). */
@@ -36,10 +36,24 @@ export function renderAnswer(p: AnswerPage, command: string, opts: AnswerOptions
   const parts = [
     ...(answer.notice ? paragraphs(`⚠️ ${answer.notice}`, L.noteText, { color: 'Warning' }) : []),
     ...answer.summary.flatMap((s, i) => paragraphs(s, L.lineText, {}, i === 0 ? 'Default' : 'None')),
-    ...p.rows.map((r, i) => line(r.line, L.lineText, {}, i === 0 ? 'Medium' : 'None')),
+    ...p.rows.map((r, i) => rowPart(r, i, { command, page: p.page, ...(asker ? { asker } : {}) })),
   ];
   const count = subtleLine(`${matchedLine(p)}${opts.userIds ? ' · Only you can see this.' : ''}`, 'Medium');
   return fitBody(frame, parts, [count], (n) => shortenedNotice(n, 'row(s)'));
+}
+
+/**
+ * One row: its line, and under it the row's buttons (a task of `oig skipped`: Claim, Mark done, Verify …).
+ * The buttons are the task card's (verb = the CardAction id, data.taskId = the task id), so the same invoke
+ * handler runs the work queue; `data.answer` names this answer so the press can answer with it refreshed.
+ * Line and buttons are one Container, so a card too big for Teams drops whole rows, never half of one.
+ */
+function rowPart(r: AnswerRow, i: number, answer: AnswerActionData): BodyPart {
+  const text = line(r.line, L.lineText, {}, r.actions?.length ? 'None' : i === 0 ? 'Medium' : 'None');
+  if (!r.actions?.length) return text;
+  const buttons = r.actions.map((a) => ({ ...taskAction(a), data: { taskId: a.value, answer } }));
+  const row: Container = { type: 'Container', items: [text, { type: 'ActionSet', actions: buttons, spacing: 'Small' }], spacing: i === 0 ? 'Medium' : 'Default' };
+  return row;
 }
 
 /**

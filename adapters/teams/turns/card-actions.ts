@@ -3,6 +3,11 @@
  * the same work queue as Slack's (permissions, states, audit, card updates live in src/followup); `oig_more`
  * and `oig_answer` show a page of a command's answer (a "More" press, or Teams asking for the asker's
  * user-specific view in a channel). A translator only.
+ *
+ * The task buttons sit on task cards and on the rows of an `oig skipped` answer (issue 11 §2). Pressed on a
+ * card, the invoke answers with the card as it now stands; pressed in an answer (`data.answer`), with that
+ * answer again — the same page, still the asker's user-specific view — and the task's card in its channel
+ * is edited by the work queue either way.
  */
 import type { ActionId } from '../../../src/cards/card.ts';
 import { needsEmail } from '../../../src/followup/permissions.ts';
@@ -39,7 +44,7 @@ function readAction(value: unknown): ActionValue | undefined {
 export async function onCardAction(turn: Turn, d: TurnDeps, req: RequestInfo): Promise<InvokeReply> {
   const action = readAction(turn.activity.value);
   if (!action) return errorReply('This card action carries no verb.');
-  if (Object.hasOwn(TASK_VERBS, action.verb)) return pressTask(turn, TASK_VERBS[action.verb as ActionId], action.data, d);
+  if (Object.hasOwn(TASK_VERBS, action.verb)) return pressTask(turn, TASK_VERBS[action.verb as ActionId], action.data, d, req);
   if (action.verb === MORE_VERB || action.verb === ANSWER_VERB) return showAnswer(turn, action.data, d, req);
   d.log.warn({ verb: action.verb.slice(0, 60) }, 'a Teams card action with a verb this bot does not know');
   return errorReply('This button is not one this bot made.');
@@ -52,7 +57,13 @@ export async function onCardAction(turn: Turn, d: TurnDeps, req: RequestInfo): P
  */
 export const INVOKE_BUDGET_MS = 4000;
 
-async function pressTask(turn: Turn, name: TaskActionName, data: Record<string, unknown>, d: TurnDeps): Promise<InvokeReply> {
+/** the answer a task button was pressed in (its `data.answer`), as showAnswer reads it */
+function answerOf(data: Record<string, unknown>): Record<string, unknown> | undefined {
+  const a = data.answer;
+  return a && typeof a === 'object' && !Array.isArray(a) && typeof (a as { command?: unknown }).command === 'string' ? (a as Record<string, unknown>) : undefined;
+}
+
+async function pressTask(turn: Turn, name: TaskActionName, data: Record<string, unknown>, d: TurnDeps, req: RequestInfo): Promise<InvokeReply> {
   if (!d.tasks) return messageReply('The manual-remediation work queue is not running on this bot.');
   const taskId = typeof data.taskId === 'string' ? data.taskId : '';
   const actor = await teamsActor(turn, needsEmail(d.allowedUsers));
@@ -70,6 +81,8 @@ async function pressTask(turn: Turn, name: TaskActionName, data: Record<string, 
   }
   d.log.info({ action: name, task: taskId.slice(0, 100), user: actor.id, result: out.result }, 'manual-remediation button pressed (Teams)');
   if (out.result === 'ok' && name !== 'verify') {
+    const inAnswer = answerOf(data);
+    if (inAnswer) return showAnswer(turn, inAnswer, d, req);
     const card = d.tasks.card(taskId);
     if (card) return cardReply(renderCard(card));
   }

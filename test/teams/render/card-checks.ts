@@ -23,8 +23,14 @@ export function unescapedMarks(s: string): string[] {
   return found;
 }
 
+/** every element of the body, a Container's items included (a task row of an answer) */
+export function elementsOf(card: AdaptiveCard): CardElement[] {
+  const all = (e: CardElement): CardElement[] => (e.type === 'Container' ? e.items.flatMap(all) : [e]);
+  return card.body.flatMap(all);
+}
+
 export function runsOf(card: AdaptiveCard): TextRun[] {
-  return card.body.flatMap((e: CardElement) => (e.type === 'RichTextBlock' ? e.inlines : []));
+  return elementsOf(card).flatMap((e: CardElement) => (e.type === 'RichTextBlock' ? e.inlines : []));
 }
 
 /** what a card promises Teams and the reader; returns the violations */
@@ -34,8 +40,10 @@ export function cardViolations(card: AdaptiveCard): string[] {
   if (json.length > 24_000) bad.push(`${json.length} characters`);
   if (Buffer.byteLength(json) > 24_000) bad.push(`${Buffer.byteLength(json)} bytes`);
   if (card.version !== '1.5' || card.type !== 'AdaptiveCard') bad.push('not an Adaptive Card 1.5');
-  for (const e of card.body) {
-    if (e.type === 'FactSet') {
+  for (const e of elementsOf(card)) {
+    if (e.type === 'ActionSet') {
+      for (const a of e.actions) if (!VERBS.includes(a.verb)) bad.push(`verb ${a.verb} in the body`);
+    } else if (e.type === 'FactSet') {
       for (const f of e.facts) {
         for (const t of [f.title, f.value]) if (unescapedMarks(t).length > 0) bad.push(`markdown in fact ${JSON.stringify(t)}`);
       }

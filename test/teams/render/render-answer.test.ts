@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AdaptiveCard } from '../../../adapters/teams/render/adaptive-card-types.ts';
 import { answerPlaceholder, renderAnswer, renderNotice } from '../../../adapters/teams/render/render-answer.ts';
 import { emptyAnswer, pageOf, type Answer } from '../../../src/commands/answer.ts';
+import { taskActions } from '../../../src/followup/task-card.ts';
 import { cardViolations, runsOf } from './card-checks.ts';
 
 function answer(rows: number, over: Partial<Answer> = {}): Answer {
@@ -78,6 +79,47 @@ describe('renderAnswer', () => {
     const t = texts(card);
     expect(t.at(-2)).toBe(`Shortened: ${60 - shown.length} more row(s) did not fit in one Teams message.`);
     expect(t.at(-1)).toBe('60 matched · Only you can see this.');
+  });
+});
+
+describe('renderAnswer: task rows (oig skipped)', () => {
+  const tasks = (n: number, line = (i: number) => `${i + 1}d old · User ${i} · Salesforce · Q2 · no owner`): Answer =>
+    answer(n, {
+      title: 'Open manual-remediation tasks',
+      summary: [],
+      pageSize: 10,
+      rows: Array.from({ length: n }, (_, i) => ({ line: line(i), cells: [], actions: taskActions({ id: `item:T${i}`, state: i % 2 ? 'claimed' : 'open' }) })),
+    });
+
+  it('puts each task\'s buttons under its line: the card\'s verbs, the task id, and the answer to show after the press', () => {
+    const card = renderAnswer(pageOf(tasks(12), 0), 'skipped', { userIds: ['29:1asker'] });
+    expect(cardViolations(card)).toEqual([]);
+    const rows = card.body.filter((e) => e.type === 'Container');
+    expect(rows).toHaveLength(10);
+    const [first, second] = rows;
+    expect(first).toMatchObject({ type: 'Container', items: [{ type: 'RichTextBlock', inlines: [{ text: '1d old · User 0 · Salesforce · Q2 · no owner' }] }, { type: 'ActionSet' }] });
+    const actionsOf = (c: typeof first) => (c?.type === 'Container' && c.items[1]?.type === 'ActionSet' ? c.items[1].actions : []);
+    expect(actionsOf(first).map((a) => a.verb)).toEqual(['oig_manual_claim', 'oig_manual_done', 'oig_manual_verify']);
+    expect(actionsOf(second).map((a) => a.verb)).toEqual(['oig_manual_done', 'oig_manual_verify', 'oig_manual_reopen']);
+    expect(actionsOf(first)[0]).toEqual({
+      type: 'Action.Execute', title: 'Claim', verb: 'oig_manual_claim', style: 'positive',
+      data: { taskId: 'item:T0', answer: { command: 'skipped', page: 0, asker: '29:1asker' } },
+    });
+    // "More" stays the card's own action
+    expect(card.actions).toEqual([expect.objectContaining({ verb: 'oig_more', data: { command: 'skipped', page: 1, asker: '29:1asker' } })]);
+    expect(texts(card).at(-1)).toBe('12 matched · page 1 of 2 · Only you can see this.');
+    expect(renderAnswer(pageOf(tasks(2), 0), 'skipped')).toMatchSnapshot();
+  });
+
+  it('drops whole task rows, never a line without its buttons, to stay within 24,000 bytes', () => {
+    const p = pageOf(tasks(40, (i) => `task ${i} ${'"é'.repeat(240)}`), 0, 40);
+    const card = renderAnswer(p, 'skipped', { userIds: ['29:1asker'] });
+    expect(cardViolations(card)).toEqual([]);
+    const rows = card.body.filter((e) => e.type === 'Container');
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.length).toBeLessThan(40);
+    expect(rows.every((r) => r.type === 'Container' && r.items.map((e) => e.type).join() === 'RichTextBlock,ActionSet')).toBe(true);
+    expect(texts(card).at(-2)).toBe(`Shortened: ${40 - rows.length} more row(s) did not fit in one Teams message.`);
   });
 });
 
