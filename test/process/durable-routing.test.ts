@@ -9,7 +9,8 @@ import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exited, startProcess, stopProcesses, type BotProcess } from '../helpers/bot-process.ts';
 import { FakeSlack } from '../helpers/fake-slack.ts';
-import { decideEvent, envelope, remediateEvent, type LogEvent } from '../helpers/okta-events.ts';
+import type { LogEvent } from '../../src/okta/log-event.ts';
+import { decideEvent, envelope, remediateEvent } from '../helpers/okta-events.ts';
 import { SIGNING_SECRET, postSlashCommand } from '../helpers/slack-requests.ts';
 import { eventually, makeDataDir, postHook } from '../helpers/start-bot.ts';
 
@@ -65,7 +66,7 @@ function tally(slack: FakeSlack): { decisions: Map<string, number>; tasks: Map<s
 
 function expectCardedOnce(slack: FakeSlack, acked: LogEvent[], allowedDuplicates: number): void {
   const { decisions, tasks } = tally(slack);
-  const decided = acked.filter(isDecision).map((e) => noteOf(e)!.replace('note ', ''));
+  const decided = acked.filter((e) => isDecision(e) && noteOf(e) !== undefined).map((e) => noteOf(e)!.replace('note ', ''));
   const skippedItems = acked.filter((e) => !isDecision(e)).map((e) => itemOf(e)!);
   expect(decided.filter((n) => !decisions.has(n)), 'REVOKE decisions never posted').toEqual([]);
   expect(skippedItems.filter((i) => !tasks.has(i)), 'SKIPPED remediations without a task card').toEqual([]);
