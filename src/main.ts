@@ -1,39 +1,62 @@
 import type { Bot } from './app.ts';
-import { composeBot } from './compose.ts';
+import { stopOnSignals } from './clean-stop.ts';
+import { composeBot, type Composed } from './compose.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
 import { environmentWithDotEnv } from './config/dot-env.ts';
 import { createLogger } from './logger.ts';
 import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
+import { DataDirBusyError, holdDataDir } from './store/data-dir-lock.ts';
 
 /**
- * The entry point of `npm start`: configuration, the hook secret, the assembled bot (compose.ts, the
- * composition root), the start banner and a clean stop on SIGTERM. With no configuration at all it is
- * local mode (SPEC §1).
+ * The entry point of `npm start`: configuration, the DATA_DIR lock, the hook secret, the assembled bot
+ * (compose.ts, the composition root), the start banner and a bounded clean stop on SIGTERM/SIGINT
+ * (clean-stop.ts). With no configuration at all it is local mode (SPEC §1).
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   const config = loadConfig(environmentWithDotEnv(env));
   const log = createLogger(config.logLevel);
-  const secret = await resolveHookSecret(config.hook.secret, config.dataDir);
-  const app = await composeBot(config, { hookSecret: secret.value, log });
-  const { bot, localMode } = app;
-  const port = await app.start();
-  process.stdout.write(banner(config, port, secret, localMode, bot.store.stats().events));
+  // DATA_DIR is this process's before anything is written there (the hook secret file first, then the
+  // stores and outboxes), so a second bot on the same folder stops here having written nothing. This share
+  // is held until the whole composition has stopped (the chats persist their outboxes after the Bot).
+  const lease = await holdDataDir(config.dataDir, 'bot', {
+    onTakeOver: (stale, reason) => log.warn({ pid: stale?.pid, host: stale?.hostname, reason }, 'took over a stale DATA_DIR lock'),
+  });
+  let app: Composed | undefined;
+  // SIGTERM/SIGINT stop cleanly from here on, also during start-up (loading a big store takes seconds):
+  // the stop waits for the start to settle, then stops what was started
+  let starting: Promise<unknown> = Promise.resolve();
+  stopOnSignals({
+    log,
+    stop: async () => {
+      await starting.catch(() => undefined);
+      await app?.stop();
+      await lease.release();
+    },
+  });
+  lease.onLost((why) => {
+    // another process judged this one dead and writes DATA_DIR now: writing on (even a clean stop's flush)
+    // would overwrite its files. What this process acknowledged is in the write-ahead log already.
+    log.error({ why }, 'the DATA_DIR lock was taken over by another process; exiting at once so only one process writes DATA_DIR');
+    process.exit(1);
+  });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing deliveries and flushing the store');
-    app.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error({ err }, 'unclean stop');
-          process.exit(1);
-        },
-      );
+  const start = async () => {
+    const secret = await resolveHookSecret(config.hook.secret, config.dataDir);
+    app = await composeBot(config, { hookSecret: secret.value, log });
+    return { secret, composed: app, port: await app.start() };
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  const startup = start();
+  starting = startup;
+  let started: Awaited<typeof startup>;
+  try {
+    started = await startup;
+  } catch (err) {
+    await lease.release().catch(() => undefined);
+    throw err;
+  }
+  const { secret, composed, port } = started;
+  const { bot, localMode } = composed;
+  process.stdout.write(banner(config, port, secret, localMode, bot.store.stats().events));
   return bot;
 }
 
@@ -60,7 +83,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
 }
 
 function startError(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
+  if (err instanceof ConfigError || err instanceof DataDirBusyError) return err.message;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return 'PORT: the port is already in use by another program (set PORT to a free one)';
   if (code === 'EACCES' || code === 'EROFS') return `DATA_DIR: cannot write there (${(err as Error).message})`;

@@ -1,12 +1,11 @@
 /**
  * The pollers, assembled for main.ts: the ASA audit poller when ASA_* is set (SPEC §6), the System Log
  * backfill when OKTA_ORG_URL and OKTA_API_TOKEN are set (SPEC §3). Both share one undici Agent and feed
- * the same intake as the hook. `start()` also marks DATA_DIR as in use by the bot, so `npm run asa` does
- * not poll into a store this process holds in memory (data-dir-lock.ts).
+ * the same intake as the hook. They write DATA_DIR (checkpoints, run logs) under the bot's DATA_DIR lock,
+ * taken in Bot.start() (store/data-dir-lock.ts), so `npm run asa` cannot poll into the same folder.
  */
 import type { Logger } from 'pino';
 import { AsaPoller, type AsaPollerStatus } from '../asa/asa-poller.ts';
-import { DataDirLock } from './data-dir-lock.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpAgent, type AgentTimeouts } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
@@ -49,20 +48,16 @@ export function createPollers(deps: PollerDeps): Pollers {
   const systemLog = config.okta
     ? new SystemLogBackfill({ okta: config.okta, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'system_log' }) })
     : undefined;
-  const lock = new DataDirLock(dataDir);
   return {
     ...(asa ? { asa } : {}),
     ...(systemLog ? { systemLog } : {}),
     async start() {
-      const { other } = await lock.acquire('bot', false);
-      if (other) deps.log.warn({ pid: other.pid, holder: other.holder }, 'another process was polling with this DATA_DIR (an `npm run asa` command?)');
       await asa?.start();
       await systemLog?.start();
     },
     async stop() {
       await Promise.all([asa?.stop(), systemLog?.stop()]);
       await agent.close();
-      await lock.release();
     },
     status() {
       return { ...(asa ? { asa: asa.status() } : {}), ...(systemLog ? { systemLog: systemLog.status() } : {}) };

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { asaCheckpointFile, ASA_RUNS_FILE, resetCheckpoint } from '../asa/asa-checkpoint.ts';
 import { AsaPoller } from '../asa/asa-poller.ts';
-import { DataDirLock } from '../pollers/data-dir-lock.ts';
 import { ExecutionLog } from '../pollers/execution-log.ts';
 import { asaRunLine, type AsaRunEntry } from '../pollers/run-entry.ts';
 import { loadConfig, type Config } from '../config/config.ts';
@@ -11,12 +10,13 @@ import { HttpClient } from '../http-client/http-client.ts';
 import { Intake } from '../intake/intake.ts';
 import { createLogger } from '../logger.ts';
 import { Metrics } from '../metrics.ts';
+import { DataDirBusyError, holdDataDir, type DataDirLease } from '../store/data-dir-lock.ts';
 import { LowdbEventStore } from '../store/lowdb-event-store.ts';
 
 /**
  * `npm run asa -- poll | reset | status`: the ASA operator commands of SPEC §1. They read the same
  * configuration as the bot (environment and .env) and work on its DATA_DIR, so they refuse to run while
- * the bot holds that folder: the store lives in the bot's memory (pollers/data-dir-lock.ts).
+ * the bot holds that folder: the store lives in the bot's memory (store/data-dir-lock.ts).
  */
 const USAGE = `usage: npm run asa -- <command>
 
@@ -54,20 +54,27 @@ async function asaTool(argv: string[]): Promise<number> {
   const config = loadConfig(environmentWithDotEnv());
   if (command === 'status') return status(config);
 
-  const lock = new DataDirLock(config.dataDir);
-  const got = await lock.acquire('cli', true);
-  if (!got.ok) {
-    console.error(
-      `the bot (pid ${got.other?.pid}) is running with DATA_DIR ${config.dataDir}; stop it first (its own poller runs on ASA_POLL_CRON).\n` +
-        `If no bot is running, delete ${lock.file}.`,
-    );
+  let lease: DataDirLease;
+  try {
+    lease = await holdDataDir(config.dataDir, 'cli');
+  } catch (err) {
+    if (!(err instanceof DataDirBusyError)) throw err;
+    console.error(busyText(config.dataDir, err));
     return EXIT.busy;
   }
   try {
     return command === 'poll' ? await poll(config) : await reset(config);
   } finally {
-    await lock.release();
+    await lease.release();
   }
+}
+
+/** the bot (or another of these commands) writes DATA_DIR now */
+function busyText(dataDir: string, err: DataDirBusyError): string {
+  const h = err.holder;
+  if (h?.holder === 'cli') return `another \`npm run asa\` command (pid ${h.pid} on host ${h.hostname}) is working on DATA_DIR ${dataDir}; wait for it to finish.`;
+  const who = h ? `the bot (pid ${h.pid} on host ${h.hostname}, since ${h.startedAt})` : 'the bot';
+  return `${who} is running with DATA_DIR ${dataDir}; stop it first (its own poller runs on ASA_POLL_CRON).`;
 }
 
 function parseOptions(argv: string[]) {
@@ -89,7 +96,6 @@ async function poll(config: Config): Promise<number> {
     const http = new HttpClient({ dispatcher: agent, log });
     const poller = new AsaPoller({ asa: config.asa, intake, dataDir: config.dataDir, log, metrics, http, runAtStart: false });
     const entry = await poller.runOnce('manual');
-    await intake.idle();
     console.log(asaRunLine(entry));
     return entry.error ? EXIT.failed : EXIT.ok;
   } finally {

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirLock } from '../../src/pollers/data-dir-lock.ts';
+import { holdDataDir } from '../../src/store/data-dir-lock.ts';
 import { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
 import { FakeAsa } from '../helpers/fake-asa.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
@@ -66,12 +67,11 @@ describe('npm run asa', () => {
 
   it('refuses while the bot holds DATA_DIR, and explains usage', async () => {
     const { dataDir, env } = await setup();
-    const lock = new DataDirLock(dataDir);
-    await lock.acquire('bot', false); // this test process plays the running bot
-    cleanup.push(() => lock.release());
+    const lease = await holdDataDir(dataDir, 'bot'); // this test process plays the running bot
+    cleanup.push(() => lease.release());
     const [busy, usage, unknown] = await Promise.all([asaCli(['reset'], env), asaCli([], env), asaCli(['pol'], env)]);
     expect(busy.code).toBe(3);
-    expect(busy.stderr).toContain(`the bot (pid ${process.pid}) is running with DATA_DIR ${dataDir}; stop it first`);
+    expect(busy.stderr).toContain(`the bot (pid ${process.pid} on host ${hostname()}, since ${lease.info.startedAt}) is running with DATA_DIR ${dataDir}; stop it first`);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: npm run asa -- <command>');
     expect(unknown.code).toBe(2);

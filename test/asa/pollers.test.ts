@@ -1,5 +1,4 @@
-import { access, readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { createPollers } from '../../src/pollers/index.ts';
@@ -28,8 +27,6 @@ describe('createPollers', () => {
     const config = loadConfig({ ...asa.env(), ...okta.env(), DATA_DIR: core.dataDir, ASA_POLL_CRON: '0 0 1 1 *' });
     const pollers = createPollers({ config, intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics });
     await pollers.start();
-    const lock = JSON.parse(await readFile(path.join(core.dataDir, 'state', 'pollers.lock'), 'utf8')) as { pid: number; holder: string };
-    expect(lock).toMatchObject({ pid: process.pid, holder: 'bot' });
 
     await eventually(() => {
       const s = pollers.status();
@@ -40,7 +37,6 @@ describe('createPollers', () => {
     expect(core.store.stats().events).toBe(4);
 
     await pollers.stop();
-    await expect(access(path.join(core.dataDir, 'state', 'pollers.lock'))).rejects.toThrow();
     expect(pollers.status().asa?.nextRun).toBeUndefined();
   });
 
