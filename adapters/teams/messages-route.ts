@@ -4,16 +4,17 @@
  *   - With an app id, a request without a Bearer token is 401 before its body is read (botbuilder would
  *     refuse it too, after reading and parsing it; the real JWT check stays botbuilder's).
  *   - Bodies over 1 MiB are 413 (Teams activities are a few KiB), non-JSON 400, a JSON non-object 400.
- *   - Teams retries an activity it got no answer to: a message or invoke id seen in the last few thousand
- *     is answered 200 at once, so a command is not answered twice.
+ *   - Teams retries an activity it got no answer to: a message or invoke that already acted is answered
+ *     200 without acting again. That is decided after authentication, and only a turn that acted counts
+ *     (seen-activities.ts): forged posts cannot suppress a genuine activity, and a failed turn's retry acts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError } from '../../src/errors.ts';
 import { sendError } from '../../src/http/http-server.ts';
 import { readBody } from '../../src/http/read-body.ts';
-import { RecentIds } from '../../src/intake/recent-ids.ts';
 import { publicBaseUrl } from './csv-exports.ts';
+import { ALREADY_HANDLED, SeenActivities } from './seen-activities.ts';
 import type { TeamsTransport } from './teams-types.ts';
 import { handleTurn } from './turns/turn-handler.ts';
 import type { TurnDeps } from './turns/teams-context.ts';
@@ -28,7 +29,7 @@ export interface RouteOptions {
 const ACTING = new Set(['message', 'invoke']);
 
 export function messagesRoute(transport: TeamsTransport, deps: TurnDeps, o: RouteOptions) {
-  const seen = new RecentIds(5000);
+  const seen = new SeenActivities(5000);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (o.authenticated && !/^Bearer \S+/i.test(String(req.headers.authorization ?? ''))) {
       res.writeHead(401, { connection: 'close', 'content-type': 'application/json' });
@@ -46,16 +47,14 @@ export function messagesRoute(transport: TeamsTransport, deps: TurnDeps, o: Rout
     if (missing) throw new AppError('NOT_AN_ACTIVITY', `the body is not a Bot Framework activity: ${missing}`, 400);
     const activity = body as { type: string; id?: unknown; conversation?: { id?: unknown } };
     const dedupKey = ACTING.has(activity.type) && typeof activity.id === 'string' ? `${String(activity.conversation?.id)}|${activity.id}` : undefined;
-    if (dedupKey && seen.has(dedupKey)) {
-      o.log.info({ type: activity.type }, 'a Teams activity arrived again; answered without acting twice');
-      res.writeHead(200).end();
-      return;
-    }
     const publicUrl = publicBaseUrl(req);
-    // remembered while it runs too (Teams retries a slow one); forgotten if refused or failed, so a retry acts
-    if (dedupKey) seen.add(dedupKey);
-    await transport.handle(req, body, res, (turn) => handleTurn(turn, deps, { publicUrl }));
-    if (dedupKey && res.statusCode >= 400) seen.delete(dedupKey);
+    // the handler runs only for an authenticated activity: that is where duplicates are told apart
+    await transport.handle(req, body, res, (turn) =>
+      seen.once(dedupKey, () => handleTurn(turn, deps, { publicUrl })).then((reply) => {
+        if (reply === ALREADY_HANDLED) o.log.info({ type: activity.type }, 'a Teams activity arrived again; answered without acting twice');
+        return reply;
+      }),
+    );
     if (!res.writableEnded) sendError(res, new AppError('TEAMS_NO_ANSWER', 'the activity was not answered', 500));
   };
 }

@@ -56,6 +56,36 @@ describe('Teams with Bot Framework authentication', () => {
     expect(teams.requests).toHaveLength(0);
   });
 
+  it('forged posts never mark an activity seen: 200 with one id are all 401, and the genuine one acts, during them and after', async () => {
+    const unpublished = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    // mostly what an attacker can really get: a Bot Framework token for their own bot; some signed with a
+    // key nobody published (botbuilder prints a line to stderr for each of those)
+    let n = 0;
+    const forged = () =>
+      n++ % 10 === 0 ? auth.token({ aud: APP_ID, serviceurl: teams.url }, unpublished) : auth.token({ aud: '00000000-1111-2222-3333-444444444444', serviceurl: teams.url });
+    const genuine = () => auth.token({ aud: APP_ID, serviceurl: teams.url });
+    const acted = (r: { status: number; body: unknown }) => r.status === 200 && JSON.stringify(r.body).includes('oig commands');
+
+    // the genuine activity sent in the middle of 200 forged ones with its id
+    const during = helpPress();
+    const posts = Array.from({ length: 200 }, () => postActivity(running!.url, during, { authorization: forged() }));
+    const real = postActivity(running!.url, during, { authorization: genuine() });
+    posts.push(...Array.from({ length: 20 }, () => postActivity(running!.url, during, { authorization: forged() })));
+    const statuses = (await Promise.all(posts)).map((r) => r.status);
+    expect(statuses.filter((s) => s !== 401)).toEqual([]);
+    expect(acted(await real)).toBe(true);
+    // a genuine retry of it, now that it acted, does not act again
+    const retry = await postActivity(running!.url, during, { authorization: genuine() });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toBeUndefined();
+
+    // the genuine activity sent after 200 forged ones with its id
+    const after = helpPress();
+    const forgedFirst = await Promise.all(Array.from({ length: 200 }, () => postActivity(running!.url, after, { authorization: forged() })));
+    expect(forgedFirst.every((r) => r.status === 401)).toBe(true);
+    expect(acted(await postActivity(running!.url, after, { authorization: genuine() }))).toBe(true);
+  }, 60_000);
+
   it('refuses an authenticated activity from another tenant than TEAMS_TENANT_ID with 403; nothing changes', async () => {
     const other = { ...helpPress(), conversation: { id: TEAM_ID, conversationType: 'channel', tenantId: 'ffffffff-0000-4000-8000-000000000000' }, channelData: { tenant: { id: 'ffffffff-0000-4000-8000-000000000000' } } };
     const res = await postActivity(running!.url, other, { authorization: auth.token({ aud: APP_ID, serviceurl: teams.url }) });
