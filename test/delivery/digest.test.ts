@@ -78,7 +78,7 @@ describe('DigestStage', () => {
     expect(facts['Campaign decisions']).toBe('REVOKE 11 · NORESPONSE 5');
   });
 
-  it('in digest mode still edits decision cards posted earlier (updateOnly), and collects the rest', () => {
+  it('in digest mode still edits decision cards posted earlier (updateOnly), keeps task cards, and collects the rest', () => {
     const { s } = stage();
     const burst = revokes(11);
     const stored: EventRecord[] = [...burst];
@@ -89,7 +89,9 @@ describe('DigestStage', () => {
     const out = s.process(routed([rem, manual], stored), contextOf(stored));
     const edits = out.filter((c) => c.kind === 'decision');
     expect(edits.map((c) => [c.key, c.updateOnly])).toEqual([['decision:I3', true], ['decision:I4', true]]);
-    expect(out.some((c) => c.kind === 'remediation' || c.kind === 'manual_remediation')).toBe(false);
+    // remediation replies are folded; a task keeps its own card with its buttons
+    expect(out.some((c) => c.kind === 'remediation')).toBe(false);
+    expect(out.filter((c) => c.kind === 'manual_remediation').map((c) => c.actions?.map((a) => a.id))).toEqual([['oig_manual_claim', 'oig_manual_done', 'oig_manual_verify']]);
     const manualDigest = out.find((c) => c.kind === 'digest' && c.family === 'MANUAL');
     expect(manualDigest?.sections?.[0]?.lines).toEqual(['Alice Example · Salesforce (APPLICATION) — SKIPPED']);
   });
