@@ -52,7 +52,7 @@ function closeBurst(events: number): LogEvent[] {
 }
 
 /** the most calls within any 1000 ms window, per channel, over all channels */
-function maxPerSecond(calls: ReadonlyArray<{ channel?: string | undefined; at: number }>): number {
+export function maxPerSecond(calls: ReadonlyArray<{ channel?: string | undefined; at: number }>): number {
   const byChannel = new Map<string, number[]>();
   for (const c of calls) {
     if (!c.channel) continue;
@@ -75,7 +75,7 @@ function maxPerSecond(calls: ReadonlyArray<{ channel?: string | undefined; at: n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /** posts the burst to the bot's hook route over `seconds`; resolves with when it started (performance.now) */
-async function postBurst(botUrl: string, secret: string, events: number, seconds: number): Promise<number> {
+export async function postBurst(botUrl: string, secret: string, events: number, seconds: number): Promise<number> {
   const all = closeBurst(events);
   const bodies: string[] = [];
   for (let i = 0; i < all.length; i += BATCH) bodies.push(JSON.stringify(envelope(all.slice(i, i + BATCH))));

@@ -4,6 +4,7 @@ import { benchAsaCatchup } from './asa-catchup.ts';
 import { root, runChild, stopChild } from './child.ts';
 import { benchIntake } from './intake.ts';
 import { benchOigQuery } from './oig-query.ts';
+import { benchOutage } from './outage.ts';
 import type { BurstResult } from './burst.ts';
 import { benchSlackBurst } from './slack-burst.ts';
 import { benchTeamsBurst } from './teams-burst.ts';
@@ -35,6 +36,8 @@ const results = {
   burst: await benchSlackBurst(),
   burstTeams: await benchTeamsBurst(),
   oig: await benchOigQuery(STORE_EVENTS),
+  // last: mostly idle waiting (the outage, then the lanes' backoff), about 20 minutes at 600 s
+  outage: await benchOutage({ outageSeconds: Number(process.env.BENCH_OUTAGE_SECONDS ?? 600) }),
 };
 const burstOk = (b: BurstResult) => b.stored === b.events && b.maxPerSecondPerChannel <= 1 && b.unhandled429 === 0;
 const burstRow = (chat: string, b: BurstResult): [string, string, string, string] => [
@@ -43,6 +46,8 @@ const burstRow = (chat: string, b: BurstResult): [string, string, string, string
   'all stored, <= 1/s/channel, 0 unhandled 429',
   burstOk(b) ? 'yes' : 'NO',
 ];
+const o = results.outage;
+const outageOk = o.leftInOutbox === 0 && o.dropped === 0 && o.stored === o.events && o.maxPerSecondPerChannel <= 1 && o.bytesPerQueuedCard < 4096 && o.queueingBytesPerCard.last <= 2 * o.queueingBytesPerCard.first;
 const i = results.intake;
 const s = results.store as { events: number; loadSeconds: number; rssMiB: number; bytesPerEvent: number };
 const rows: Array<[string, string, string, string]> = [
@@ -57,6 +62,12 @@ const rows: Array<[string, string, string, string]> = [
   [`ASA catch-up, ${results.asa.events} events (${results.asa.pages} pages)`, `${results.asa.seconds} s`, '< 20 s', results.asa.seconds < 20 ? 'yes' : 'NO'],
   burstRow('Slack', results.burst),
   burstRow('Teams', results.burstTeams),
+  [
+    `Slack down (503) ${o.outageSeconds} s during a ${o.events}-event campaign close`,
+    `${o.cardsQueued} cards queued (${o.waitingAtRecovery} items, oldest ${o.oldestAgeAtRecovery} s at recovery), ${o.messages} messages + ${o.updates} updates after recovery, ${o.leftInOutbox} left, ${o.dropped} dropped, max ${o.maxPerSecondPerChannel}/s/channel; outbox+refs ${o.bytesPerQueuedCard} B/card (queueing: first tenth ${o.queueingBytesPerCard.first}, last tenth ${o.queueingBytesPerCard.last}); drained ${o.drainSeconds} s after recovery`,
+    'all delivered, <= 1/s/channel, < 4096 B/card, flat',
+    outageOk ? 'yes' : 'NO',
+  ],
   [`/oig answer at ${results.oig.events} events (${results.oig.queries} commands)`, `p50 ${results.oig.p50ms} ms, p99 ${results.oig.p99ms} ms`, 'p99 < 100 ms', results.oig.p99ms < 100 ? 'yes' : 'NO'],
 ];
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));

@@ -7,7 +7,7 @@
  * every call with its parsed body (form fields; `blocks` JSON-decoded). It can be told to
  *   - answer 429 + Retry-After (the next calls, every Nth write, or whenever a channel is written to faster
  *     than a pace), and it counts calls made to a channel before its Retry-After ran out (`violations`);
- *   - be down: connection refused (`down('refuse')`) or HTTP 500 (`down('500')`);
+ *   - be down: connection refused (`down('refuse')`) or HTTP 500 / 503 (`down('500')`, `down('503')`);
  *   - refuse a channel (`failChannel(id, 'channel_not_found')`), the token (`failToken('invalid_auth')`) or
  *     the next writes (`refuseNext('invalid_blocks')`).
  */
@@ -73,7 +73,7 @@ export class FakeSlack {
   private readonly sockets = new Set<Socket>();
   private port = 0;
   private seq = 0;
-  private mode: 'up' | 'refuse' | '500' = 'up';
+  private mode: 'up' | 'refuse' | '500' | '503' = 'up';
   private limitNext: Array<{ method?: string; retryAfter: number }> = [];
   private every: { n: number; retryAfter: number } | undefined;
   private pace: { ms: number; retryAfter: number } | undefined;
@@ -143,8 +143,8 @@ export class FakeSlack {
     this.tokenError = code;
   }
 
-  /** 'refuse': the port stops listening (connection refused); '500': every call answers HTTP 500 */
-  async down(mode: 'refuse' | '500'): Promise<void> {
+  /** 'refuse': the port stops listening (connection refused); '500' / '503': every call answers that status */
+  async down(mode: 'refuse' | '500' | '503'): Promise<void> {
     this.mode = mode;
     if (mode === 'refuse') await this.closeServer();
   }
@@ -226,7 +226,7 @@ export class FakeSlack {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
     };
-    if (this.mode === '500') return send(500, { ok: false, error: 'fake_down' });
+    if (this.mode === '500' || this.mode === '503') return send(Number(this.mode), { ok: false, error: 'fake_down' });
     if (WRITES.has(method) && channel) {
       const until = this.retryUntil.get(channel);
       if (until !== undefined && at < until) {
