@@ -49,7 +49,7 @@ export interface ChatDeliveryDeps {
 
 export async function openChatDelivery<Message>(transport: ChatTransport<Message>, d: ChatDeliveryDeps): Promise<ChatDelivery<Message>> {
   const { chat, product } = transport;
-  const [outbox, refs] = await Promise.all([Outbox.open(d.dataDir, `${chat}-outbox`), MessageRefs.open(d.dataDir, `${chat}-messages`)]);
+  const [outbox, refs] = await Promise.all([Outbox.open(d.dataDir, `${chat}-outbox`, { log: d.log }), MessageRefs.open(d.dataDir, `${chat}-messages`, { log: d.log })]);
   const chatMetrics = new ChatMetrics(d.metrics.registry, chat);
   const problems = new DeliveryProblems(d.log, chatMetrics, transport);
   const send = (item: Parameters<typeof sendCard>[0]) => sendCard(item, transport, refs);
