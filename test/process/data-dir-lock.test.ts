@@ -65,13 +65,16 @@ describe('one bot per DATA_DIR', { timeout: 120_000 }, () => {
 
     const events = Array.from({ length: 50 }, (_, i) => decideEvent({ decision: 'REVOKE', item: `iciiLock${String(i).padStart(4, '0')}` }));
     const first = await Promise.all(events.slice(0, 25).map((e) => postHook(a.url, envelope([e])).then((r) => r.status)));
-    await new Promise((r) => setTimeout(r, 500)); // A settles: the snapshot sees a quiet folder
+    // A is frozen (SIGSTOP) while B tries, so any change to the folder can only be B's (A's own checkpoint
+    // would otherwise move files under the snapshot); a frozen holder is still alive, so the lock holds
+    a.child.kill('SIGSTOP');
     const before = await snapshot(dir);
     // B would generate a hook secret into DATA_DIR if it got that far
     const refusal = () => startProcess(dir, { OKTA_HOOK_SECRET: '' }).then(() => 'started', (err: Error) => err.message);
     const oneLine = `exited with 1:\noig-chatops: cannot start: DATA_DIR ${dir} is in use by another oig-chatops process (pid ${a.child.pid} on host ${hostname()}, since ${lock.startedAt}); stop it first, or use another DATA_DIR\n`;
     expect(await refusal()).toBe(oneLine);
     expect(await snapshot(dir)).toEqual(before);
+    a.child.kill('SIGCONT');
 
     // and while A is busy acknowledging deliveries
     const [again, ...rest] = await Promise.all([refusal(), ...events.slice(25).map((e) => postHook(a.url, envelope([e])).then((r) => r.status))]);
