@@ -38,7 +38,7 @@ export function stats(deps: CommandDeps): Answer {
       `Stored events: ${s.events}`,
       `Last event received: ${s.lastReceivedAt ? when(s.lastReceivedAt) : 'none yet'}`,
       pollers.length ? `Pollers: ${pollers.length}` : 'Pollers: none configured',
-      delivery ? `Outbox: ${delivery.outbox} waiting${waited}, ${delivery.errors.length} delivery problem(s)` : 'Delivery: no status available',
+      delivery ? `Outbox: ${delivery.outbox} waiting, ${delivery.errors.length} delivery problem(s)${waited}` : 'Delivery: no status available',
     ],
     columns: ['section', 'name', 'value'],
     rows,

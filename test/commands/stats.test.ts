@@ -7,7 +7,7 @@ describe('/oig stats', () => {
     const { store, close } = await fixtureStore();
     const queued = new Date(NOW.getTime() - 3 * 3_600_000).toISOString();
     const answer = stats({ store, stats: { delivery: () => ({ outbox: 40, oldestQueuedAt: queued, errors: ['not_in_channel in C0X'] }) }, now: () => NOW });
-    expect(answer.summary).toContain('Outbox: 40 waiting, oldest queued 2026-11-21 09:00 UTC (3h ago), 1 delivery problem(s)');
+    expect(answer.summary).toContain('Outbox: 40 waiting, 1 delivery problem(s), oldest queued 2026-11-21 09:00 UTC (3h ago)');
     expect(answer.rows.find((r) => r.cells[1] === 'outbox')!.cells[2]).toBe('40 waiting, oldest queued 2026-11-21 09:00 UTC (3h ago)');
     const empty = stats({ store, stats: { delivery: () => ({ outbox: 0, errors: [] }) }, now: () => NOW });
     expect(empty.summary).toContain('Outbox: 0 waiting, 0 delivery problem(s)');
