@@ -27,7 +27,8 @@ commands:
 
 Uses ASA_TEAM, ASA_KEY_ID, ASA_KEY_SECRET, ASA_BASE_URL, ASA_PAGE_SIZE and DATA_DIR like the bot.
 Stop the bot first: while it runs it owns DATA_DIR and these commands refuse.
-Events stored by "poll" are not posted to Slack or Teams (this command has no chat connection).
+Events stored by "poll" are routed when the bot next starts: fresh notable ones are posted, ones older
+than an hour are summarised in one "caught up" card (this command itself has no chat connection).
 
 exit codes: 0 done, 1 the poll failed, 2 usage or configuration error, 3 the bot is running on DATA_DIR`;
 
