@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Card } from '../cards/card.ts';
 import { manualTaskId } from '../cards/keys.ts';
 import type { Metrics } from '../metrics.ts';
+import { backoffMs, Sleepers } from '../sleepers.ts';
 import type { RouteContext } from '../route/route-context.ts';
 import type { CardSink } from './card-sink.ts';
 import { CatchUpStage } from './catch-up.ts';
@@ -44,7 +45,7 @@ export class CardDispatcher {
   private readonly retryBaseMs: number;
   private tasks: TaskCards | undefined;
   private stopped = false;
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleepers = new Sleepers();
 
   constructor(
     private readonly ctx: RouteContext,
@@ -88,7 +89,7 @@ export class CardDispatcher {
   /** stops retrying refused batches: a dispatch still retrying rejects with DispatchStopped */
   stop(): void {
     this.stopped = true;
-    for (const wake of this.sleepers) wake();
+    this.sleepers.wakeAll();
   }
 
   private cardsOf(batch: readonly RoutedRecord[]): Card[] {
@@ -141,21 +142,9 @@ export class CardDispatcher {
         }
         if (attempt === 1) this.log.error({ err, sink: sink.name, cards: cards.length }, 'could not queue cards; routing waits and tries again (nothing is dropped)');
         if (this.stopped) throw new DispatchStopped();
-        await this.sleep(Math.min(RETRY_MAX_MS, this.retryBaseMs * 2 ** Math.min(attempt - 1, 16)));
+        await this.sleepers.sleep(backoffMs(attempt, this.retryBaseMs, RETRY_MAX_MS));
         if (this.stopped) throw new DispatchStopped();
       }
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
-    });
   }
 }

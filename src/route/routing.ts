@@ -19,6 +19,7 @@ import type { EventRecord, RemediationRecord } from '../domain/records.ts';
 import { DispatchStopped, type CardDispatcher } from '../delivery/card-dispatcher.ts';
 import type { RoutedRecord } from '../delivery/digest.ts';
 import type { Metrics } from '../metrics.ts';
+import { backoffMs, Sleepers } from '../sleepers.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { cardsFor } from './route.ts';
 import type { RoutingCursor } from './routing-cursor.ts';
@@ -53,7 +54,7 @@ export class Routing {
   private boundaries: number[] = [];
   private pumping: Promise<void> | undefined;
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleepers = new Sleepers();
 
   constructor(private readonly d: RoutingDeps) {}
 
@@ -108,7 +109,7 @@ export class Routing {
       this.d.log.error({ unrouted: this.backlog.length }, 'routing did not finish in time; the rest is routed at the next start');
       this.state = 'stopped';
       this.d.dispatcher.stop();
-      for (const wake of this.sleepers) wake();
+      this.sleepers.wakeAll();
       await this.idle();
     }
     clearTimeout(timer);
@@ -188,15 +189,7 @@ export class Routing {
       } catch (err) {
         if (attempt === 1) this.d.log.error({ err }, `${what} could not take newly stored events; routing waits and tries again`);
         if (this.stoppedForGood()) throw new RoutingStopped();
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            this.sleepers.delete(done);
-            resolve();
-          };
-          const timer = setTimeout(done, Math.min(30_000, base * 2 ** Math.min(attempt - 1, 16)));
-          this.sleepers.add(done);
-        });
+        await this.sleepers.sleep(backoffMs(attempt, base, 30_000));
         if (this.stoppedForGood()) throw new RoutingStopped();
       }
     }
