@@ -136,8 +136,13 @@ export class Journal<S, Op> {
       let state = o.initial();
       if (legacy) state = legacy.read(JSON.parse(await readFile(legacy.file, 'utf8')));
       const journal = new Journal(o, dir, state, 0, await openLog(logFile(dir, 1)), 0);
-      await syncDir(dir);
-      await journal.snapshot(1);
+      try {
+        await syncDir(dir);
+        await journal.snapshot(1);
+      } catch (err) {
+        await journal.fh.close().catch(() => undefined);
+        throw err;
+      }
       journal.gen = 1;
       if (legacy) {
         await unlink(legacy.file);
@@ -167,7 +172,10 @@ export class Journal<S, Op> {
     // leftovers of a compaction that died before it could delete generation top-1
     for (const g of snapshots.filter((s) => s < top)) await unlink(snapshotFile(dir, g));
     for (const g of logs.filter((l) => l < top)) await unlink(logFile(dir, g));
-    if (replay.bad.length > 0) await journal.roll(true);
+    if (replay.bad.length > 0) {
+      // not fatal: appending after the bad line is safe, and the next start-up reports it again
+      await journal.roll(true).catch((err: unknown) => o.log.error({ err, dir }, 'could not move the journal past its unreadable lines yet'));
+    }
     if (legacy) {
       // the journal already holds it: an import that was interrupted after its snapshot
       await unlink(legacy.file);
