@@ -141,6 +141,11 @@ export class Bot {
     return this.pollers?.status() ?? {};
   }
 
+  /** stored events not yet routed into tasks and outboxes (0 once routing has caught up) */
+  get unrouted(): number {
+    return this.routing?.waiting ?? 0;
+  }
+
   /** resolves when every stored event has been routed and its cards handed to the sinks */
   idle(): Promise<void> {
     return this.routing?.idle() ?? Promise.resolve();

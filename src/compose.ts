@@ -66,7 +66,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
       errors: chats.flatMap((c) => c.adapter.deliveryErrors().map((p) => problemLine(p, named ? c.product : undefined))),
     };
   };
-  const stats = { pollers: () => pollerLines(bot.pollerStatus()), delivery };
+  const stats = { pollers: () => pollerLines(bot.pollerStatus()), delivery, unrouted: () => bot.unrouted };
   let slack: SlackAdapter | undefined;
   let teams: TeamsAdapter | undefined;
   // what both chats get: the one server, the store for /oig, the work queue for the buttons, the status

@@ -26,10 +26,12 @@ export interface DeliveryLine {
 export interface StatsSource {
   pollers?(): PollerLine[];
   delivery?(): DeliveryLine;
+  /** stored events routing has not handed to the outboxes yet (a backlog after a restart, or a full disk) */
+  unrouted?(): number;
 }
 
 export interface CommandDeps {
-  store: Pick<EventStore, 'lookup' | 'keys' | 'stats' | 'campaignTotals'>;
+  store: Pick<EventStore, 'lookup' | 'keys' | 'stats' | 'campaignTotals' | 'health'>;
   /** the manual-remediation work queue; without it `skipped` says it is not available */
   tasks?: TaskSource;
   stats?: StatsSource;

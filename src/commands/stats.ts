@@ -30,8 +30,17 @@ export function stats(deps: CommandDeps): Answer {
     add('delivery', 'outbox', `${delivery.outbox} waiting${waited}`);
     for (const e of delivery.errors) add('delivery', 'error', e);
   }
+  // what must not go unnoticed comes first: a store that cannot write, events not routed yet
+  const health = store.health();
+  const unrouted = deps.stats?.unrouted?.() ?? 0;
+  const warnings = [
+    ...(health.ok ? [] : [`Store: ${health.problem ?? 'cannot write'}`]),
+    ...(unrouted > 0 ? [`Routing: ${unrouted} stored event(s) not yet turned into cards and tasks`] : []),
+  ];
+  for (const w of warnings) add('health', w.slice(0, w.indexOf(':')).toLowerCase(), w.slice(w.indexOf(':') + 2));
   return {
     title: 'Bot status',
+    ...(warnings.length > 0 ? { notice: warnings.join(' · ') } : {}),
     matched: s.events,
     unit: 'stored events',
     summary: [

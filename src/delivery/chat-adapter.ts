@@ -61,6 +61,6 @@ export function chatCommandDeps(deps: ChatAdapterDeps, outbox: Outbox, problems:
   if (!deps.store) return undefined;
   const given = deps.commands?.stats;
   const own = () => ({ outbox: outbox.size, ...oldestOf([outbox.oldestQueuedAt()]), errors: problems.list().map((p) => problemLine(p)) });
-  const stats: StatsSource = { ...(given?.pollers ? { pollers: given.pollers } : {}), delivery: given?.delivery ?? own };
+  const stats: StatsSource = { ...given, delivery: given?.delivery ?? own };
   return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
 }

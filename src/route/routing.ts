@@ -58,6 +58,11 @@ export class Routing {
 
   constructor(private readonly d: RoutingDeps) {}
 
+  /** stored events not routed yet (for /oig stats; also the oig_routing_backlog gauge) */
+  get waiting(): number {
+    return this.backlog.length;
+  }
+
   useTasks(tasks: TaskIntake): void {
     this.tasks = tasks;
   }

@@ -14,6 +14,19 @@ describe('/oig stats', () => {
     await close();
   });
 
+  it('puts a store that cannot write and events not yet routed first, as a notice', async () => {
+    const { store, close } = await fixtureStore();
+    const healthy = stats({ store, stats: { unrouted: () => 0 }, now: () => NOW });
+    expect(healthy.notice).toBeUndefined();
+    const behind = stats({ store, stats: { unrouted: () => 1200 }, now: () => NOW });
+    expect(behind.notice).toBe('Routing: 1200 stored event(s) not yet turned into cards and tasks');
+    await close();
+    // a closed store is one that cannot write
+    const closed = stats({ store, now: () => NOW });
+    expect(closed.notice).toBe('Store: the event store is not open');
+    expect(closed.rows.find((r) => r.cells[0] === 'health')?.line).toBe('store: the event store is not open');
+  });
+
   it('takes the earliest queue time of several chats', () => {
     expect(oldestOf([undefined, '2026-11-21T10:00:00.000Z', '2026-11-21T09:00:00.000Z'])).toEqual({ oldestQueuedAt: '2026-11-21T09:00:00.000Z' });
     expect(oldestOf([undefined])).toEqual({});
