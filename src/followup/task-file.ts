@@ -35,8 +35,14 @@ export class TaskFile {
   }
 
   put(entry: StoredTask): Promise<void> {
+    return this.putAll([entry]);
+  }
+
+  /** several tasks in one write (the whole file is rewritten per write: never one write each for many) */
+  putAll(entries: readonly StoredTask[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
     return this.file.update((d) => {
-      d.tasks[entry.task.id] = entry;
+      for (const entry of entries) d.tasks[entry.task.id] = entry;
     });
   }
 

@@ -106,14 +106,14 @@ export class WorkQueue implements TaskSource {
         const id = manualTaskId(r);
         if (isSuccess(r) && r.at > (latestSuccess.get(id) ?? '')) latestSuccess.set(id, r.at);
       }
-      let opened = 0;
+      const missing = new Map<string, RemediationRecord>();
       for (const r of [...remediations].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
         const id = manualTaskId(r);
-        if (!needsManualRemediation(r) || this.tasks.get(id) || (latestSuccess.get(id) ?? '') > r.at) continue;
-        await this.tasks.put({ task: taskFromRecord(r), record: r });
-        opened += 1;
+        if (!needsManualRemediation(r) || this.tasks.get(id) || missing.has(id) || (latestSuccess.get(id) ?? '') > r.at) continue;
+        missing.set(id, r);
       }
-      return opened;
+      await this.tasks.putAll([...missing.values()].map((r) => ({ task: taskFromRecord(r), record: r })));
+      return missing.size;
     });
   }
 

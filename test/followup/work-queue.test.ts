@@ -37,6 +37,28 @@ describe('work queue storage', () => {
     expect(q.get('item:A')?.openedBy).toBe('rem-A');
   });
 
+  it('reconciles stored remediations: a SKIPPED without a task gets one, unless a later success closed it', async () => {
+    const { q, cards, dataDir } = await queue(Date.parse('2024-05-03T00:00:00Z'));
+    await q.onStored([skipped({ item: 'KNOWN' })]);
+    await q.press('claim', 'item:KNOWN', ann);
+    const stored = [
+      skipped({ item: 'KNOWN', id: 'known-again' }),
+      skipped({ item: 'LOST', at: '2024-05-01T10:00:00.000Z' }),
+      skipped({ item: 'LOST', id: 'lost-again', at: '2024-05-01T11:00:00.000Z' }),
+      skipped({ item: 'FIXED', at: '2024-05-01T10:00:00.000Z' }),
+      remediation({ item: 'FIXED', id: 'fixed-later', at: '2024-05-02T10:00:00.000Z' }),
+    ];
+    cards.length = 0;
+    expect(await q.reconcile(stored)).toBe(1);
+    expect(q.openTasks().map((t) => [t.id, t.state])).toEqual([['item:LOST', 'open'], ['item:KNOWN', 'claimed']]);
+    expect(q.get('item:LOST')?.openedBy).toBe('rem-LOST');
+    expect(cards).toEqual([]); // old, maybe: listed in /oig skipped with buttons, not posted
+    expect(await q.reconcile(stored)).toBe(0);
+    // and on disk
+    const again = await queue(Date.parse('2024-05-03T00:00:00Z'), dataDir);
+    expect(again.q.get('item:LOST')?.state).toBe('open');
+  });
+
   it('leaves a task as it stands when its SKIPPED is repeated, and its card shows that state', async () => {
     const { q, cards } = await queue(Date.parse('2024-05-03T00:00:00Z'));
     await q.onStored([skipped({ item: 'A' })]);
