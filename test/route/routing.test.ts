@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cards/card.ts';
@@ -95,6 +96,24 @@ describe('Routing', () => {
     const third = await harness(h.dir, [new PositionSink(4)]);
     expect(await third.routing.start()).toBe(0);
     await third.store.close();
+  });
+
+  it('routes nothing again in a data folder from before log positions (those events were routed when they came)', async () => {
+    const dir = await makeDataDir();
+    dirs.push(dir);
+    // the old log format: one JSON array per commit, no position
+    await mkdir(path.join(dir, 'wal'), { recursive: true });
+    await writeFile(path.join(dir, 'wal', '00000001.jsonl'), `${JSON.stringify(revokes(2))}\n`);
+    const sink = new PositionSink();
+    const h = await harness(dir, [sink]);
+    expect(h.store.stats().events).toBe(2);
+    expect(await h.routing.start()).toBe(0);
+    // new events continue after them
+    h.routing.push((await h.store.append(revokes(1, 2))).stored);
+    await h.routing.idle();
+    expect(titles(sink)).toEqual(['d2']);
+    await h.routing.stop();
+    await h.store.close();
   });
 
   it('gives each outbox only the batches it lacks, cut at its position (a crash between two outboxes)', async () => {
