@@ -14,6 +14,7 @@
  */
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
+import { backoffMs, Sleepers } from '../sleepers.ts';
 import type { ChatMetrics } from './chat-metrics.ts';
 import type { DeliveryProblems } from './delivery-problems.ts';
 import type { SendOutcome } from './failure.ts';
@@ -68,7 +69,7 @@ export interface LoopDeps {
 export class DeliveryLoop {
   private readonly o: PacingOptions;
   private readonly lanes = new Map<string, Lane>();
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleepers = new Sleepers();
   private readonly unknownTries = new Map<number, number>();
   private tokenBlockedUntil = 0;
   private state: 'idle' | 'running' | 'stopped' = 'idle';
@@ -105,7 +106,7 @@ export class DeliveryLoop {
   /** stops calling the chat; an in-flight call finishes (bounded by the client's timeout); the outbox keeps the rest */
   async stop(): Promise<void> {
     this.state = 'stopped';
-    for (const wakeUp of this.sleepers) wakeUp();
+    this.sleepers.wakeAll();
     await Promise.all([...this.lanes.values()].map((l) => l.running));
   }
 
@@ -143,7 +144,7 @@ export class DeliveryLoop {
       if (!item) return;
       const wait = Math.max(lane.nextAt, lane.parkedUntil, this.tokenBlockedUntil) - Date.now();
       if (wait > 0) {
-        await this.sleep(wait);
+        await this.sleepers.sleep(wait);
         continue;
       }
       await this.attempt(lane, item);
@@ -174,6 +175,7 @@ export class DeliveryLoop {
         this.d.metrics.cardsPosted.inc({ sink: this.d.sink });
         this.d.problems.resolve(lane.channel);
         this.lastDeliveredAt = new Date().toISOString();
+        if (lane.failures > 0) this.recovered(lane);
       }
       lane.failures = 0;
       this.unknownTries.delete(id);
@@ -225,19 +227,22 @@ export class DeliveryLoop {
   }
 
   private backoff(failures: number): number {
-    return Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.min(failures - 1, 20));
+    return backoffMs(failures, this.o.backoffBaseMs, this.o.backoffMaxMs);
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
-    });
+  /**
+   * The chat answered again after an outage: an outage is the chat's, not one channel's, so every other
+   * lane still backing off (for up to `backoffMaxMs`, 5 minutes) tries again now instead of waiting out its
+   * own backoff. Each lane keeps its own pace; a lane whose chat is still down backs off again from the start.
+   */
+  private recovered(lane: Lane): void {
+    const now = Date.now();
+    for (const other of this.lanes.values()) {
+      if (other === lane || other.failures === 0) continue;
+      other.failures = 0;
+      other.nextAt = Math.min(other.nextAt, now);
+    }
+    this.sleepers.wakeAll();
   }
 
   private gauges(): void {
