@@ -7,8 +7,8 @@
  *   - `start()` checks the token (auth.test) and starts the paced delivery loop;
  *   - `status()` is what `/oig stats` will show: outbox, lanes, and the problems that need a person.
  *
- * State lives in DATA_DIR/state/: slack-outbox.json (cards not yet accepted by Slack) and
- * slack-messages.json (which message each card key is, for threads and edits).
+ * State lives in DATA_DIR/state/: slack-outbox/ (cards not yet accepted by Slack) and
+ * slack-messages/ (which message each card key is, for threads and edits), journals of src/store/journal.ts.
  */
 import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
 import { boltLogger } from './bolt/bolt-logger.ts';

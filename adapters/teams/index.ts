@@ -9,8 +9,8 @@
  *     honouring Teams' 429s per conversation.
  *
  * State in DATA_DIR/state/: teams-subscriptions.json (where cards go, with conversation references),
- * teams-outbox.json (cards not yet accepted by Teams), teams-messages.json (which activity each card is,
- * per conversation, for threads and edits).
+ * teams-outbox/ (cards not yet accepted by Teams) and teams-messages/ (which activity each card is, per
+ * conversation, for threads and edits), journals of src/store/journal.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
