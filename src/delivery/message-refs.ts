@@ -12,7 +12,8 @@
  */
 import type { Logger } from 'pino';
 import { createLogger } from '../logger.ts';
-import { Journal, stateJournalPaths, type JournalTuning } from '../store/journal.ts';
+import { stateJournalPaths } from '../store/journal-files.ts';
+import { Journal, type JournalTuning } from '../store/journal.ts';
 
 export interface MessageRef {
   /** the channel id Slack answered with (chat.update needs the id, not a #name); the Teams conversation id */

@@ -17,7 +17,8 @@
  */
 import type { Card } from '../cards/card.ts';
 import { createLogger } from '../logger.ts';
-import { Journal, stateJournalPaths, type JournalTuning } from '../store/journal.ts';
+import { stateJournalPaths } from '../store/journal-files.ts';
+import { Journal, type JournalTuning } from '../store/journal.ts';
 import { OutboxState, type OutboxItem, type OutboxOp } from './outbox-state.ts';
 
 export type { OutboxItem } from './outbox-state.ts';

@@ -1,5 +1,5 @@
 import type { EventRecord } from '../domain/records.ts';
-import type { CampaignRef } from '../domain/records.ts';
+import type { CampaignRef, DecisionRecord } from '../domain/records.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
 import { CampaignTally } from './campaign-tally.ts';
 import { indexKeys, normalizeKey, type IndexName } from './index-keys.ts';
@@ -48,6 +48,15 @@ export class EventIndexes {
       for (const r of records) timeline.push(r);
       timeline.sort(byTime);
     }
+  }
+
+  /** the newest decision on a campaign item (routing: a late, older decision must not overwrite a newer card) */
+  decisionFor(item: string): DecisionRecord | undefined {
+    let latest: DecisionRecord | undefined;
+    for (const r of this.lookup('item', item)) {
+      if (r.kind === 'decision' && (!latest || r.at >= latest.at)) latest = r;
+    }
+    return latest;
   }
 
   /**

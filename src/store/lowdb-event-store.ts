@@ -1,17 +1,16 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../domain/records.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
 import { EventIndexes } from './event-indexes.ts';
-import type { AppendResult, EventStore, StoreStats } from './event-store.ts';
-import { StoreClosedError } from './event-store.ts';
+import { StoreClosedError, type AppendResult, type EventStore, type StoreHealth, type StoreStats } from './event-store.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { SegmentSet } from './segments.ts';
 import { StringPool } from './string-pool.ts';
-import { writeDurably } from './durable-json-file.ts';
-import type { StoreHealth } from './event-store.ts';
-import { deleteLog, logSequences, readLog, setAsideLog, WriteAheadLog } from './write-ahead-log.ts';
+import { readPositionFloor, writePositionFloor } from './log-position.ts';
+import { WriteHealth, type WriteKind } from './write-health.ts';
+import { commitLine, deleteLog, logName, logSequences, replayLog, setAsideLog, WriteAheadLog } from './write-ahead-log.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -31,28 +30,10 @@ export interface LowdbEventStoreOptions {
   checkpointMs?: number;
   /** told about failures of background checkpoints (the data stays safe in the log; the disk needs a look) */
   onBackgroundError?: (err: unknown) => void;
-  /** told about every failed write (for a metric): a commit refused, a checkpoint that could not write */
-  onWriteFailure?: (kind: 'commit' | 'checkpoint') => void;
+  /** told about every failed write (a metric): a commit refused, a checkpoint that could not write */
+  onWriteFailure?: (kind: WriteKind) => void;
   /** told, at open, about a log file with unreadable lines that are not a torn last commit (set aside, kept) */
   onDamagedLog?: (damage: { file: string; lines: number[]; keptAs: string }) => void;
-}
-
-/** a commit's line in the log: the position of its first record, then the records */
-interface LogLine {
-  s: number;
-  r: EventRecord[];
-}
-
-/**
- * Records and their log positions from one line. Lines written before positions existed are plain arrays:
- * their records keep no position (they were routed when they arrived).
- */
-function recordsOfLine(value: unknown): EventRecord[] {
-  if (Array.isArray(value)) return value as EventRecord[];
-  const line = value as Partial<LogLine> | null;
-  if (!line || typeof line.s !== 'number' || !Array.isArray(line.r)) return [];
-  line.r.forEach((r, i) => (r.seq = line.s! + i));
-  return line.r;
 }
 
 /**
@@ -86,12 +67,12 @@ export class LowdbEventStore implements EventStore {
   private position = 0;
   /** log files with damaged lines: kept aside, never deleted, once their records are in segments */
   private readonly damagedLogs = new Set<number>();
-  /** the last write that failed and has not been followed by a good one (see `health`) */
-  private failure: { what: string; message: string; since: string } | undefined;
+  private readonly writes: WriteHealth;
 
   constructor(private readonly options: LowdbEventStoreOptions) {
     this.segments = new SegmentSet(path.join(options.dataDir, 'events'));
     this.walDir = path.join(options.dataDir, 'wal');
+    this.writes = new WriteHealth(options.onWriteFailure);
   }
 
   get isOpen(): boolean {
@@ -99,7 +80,7 @@ export class LowdbEventStore implements EventStore {
   }
 
   async open(): Promise<void> {
-    let position = await this.readPositionFloor();
+    let position = await readPositionFloor(this.options.dataDir);
     await this.segments.load((records) => {
       for (const r of records) {
         this.strings.pool(r);
@@ -111,17 +92,15 @@ export class LowdbEventStore implements EventStore {
     await mkdir(this.walDir, { recursive: true });
     const logs = await logSequences(this.walDir);
     for (const seq of logs) {
-      const content = await readLog(this.walDir, seq);
-      if (content.damaged.length > 0) {
+      const { records, damaged } = await replayLog(this.walDir, seq);
+      if (damaged.length > 0) {
         this.damagedLogs.add(seq);
-        this.options.onDamagedLog?.({ file: `${String(seq).padStart(8, '0')}.jsonl`, lines: content.damaged, keptAs: 'set aside after the next checkpoint' });
+        this.options.onDamagedLog?.({ file: logName(seq), lines: damaged, keptAs: 'set aside after the next checkpoint' });
       }
       const lost: EventRecord[] = [];
-      for (const value of content.values) {
-        for (const r of recordsOfLine(value)) {
-          if (r.seq !== undefined && r.seq > position) position = r.seq;
-          if (!this.indexes.byId.has(r.id)) lost.push(r);
-        }
+      for (const r of records) {
+        if (r.seq !== undefined && r.seq > position) position = r.seq;
+        if (!this.indexes.byId.has(r.id)) lost.push(r);
       }
       const fresh = [...new Map(lost.map((r) => [r.id, r])).values()];
       for (const r of fresh) this.strings.pool(r);
@@ -166,7 +145,7 @@ export class LowdbEventStore implements EventStore {
       if (result.stored.length > 0) {
         // the caller's JSON is used as is when all its records are new; otherwise only the new ones are written
         const recordsJson = json !== undefined && result.duplicates === 0 ? json : JSON.stringify(result.stored);
-        lines.push(`{"s":${next},"r":${recordsJson}}`);
+        lines.push(commitLine(next, recordsJson));
         next += result.stored.length;
       }
       return result;
@@ -183,7 +162,7 @@ export class LowdbEventStore implements EventStore {
       undo();
       // a line that may be whole in a file that could not be cut back keeps its positions: never reuse them
       if (this.wal!.broken) this.position = next - 1;
-      this.failed('commit', e);
+      this.writes.failed('commit', e);
       throw e;
     }
     // positions and visibility only once durable (a refused commit leaves no gap behind it)
@@ -191,7 +170,7 @@ export class LowdbEventStore implements EventStore {
     this.position = first + fresh.length - 1;
     this.indexes.addAll(fresh);
     this.lastReceivedAt = new Date().toISOString();
-    if (this.failure?.what === 'commit') this.failure = undefined;
+    this.writes.succeeded('commit');
     return results;
   }
 
@@ -210,9 +189,9 @@ export class LowdbEventStore implements EventStore {
         if (this.damagedLogs.delete(seq)) await setAsideLog(this.walDir, seq);
         else await deleteLog(this.walDir, seq);
       }
-      if (this.failure?.what === 'checkpoint') this.failure = undefined;
+      this.writes.succeeded('checkpoint');
     });
-    this.maintenance = run.catch((e: unknown) => this.failed('checkpoint', e));
+    this.maintenance = run.catch((e: unknown) => this.writes.failed('checkpoint', e));
     return run;
   }
 
@@ -225,22 +204,9 @@ export class LowdbEventStore implements EventStore {
     await old.close().catch(() => undefined);
   }
 
-  private failed(what: 'commit' | 'checkpoint', e: unknown): void {
-    const message = e instanceof Error ? e.message : String(e);
-    this.options.onWriteFailure?.(what);
-    this.failure = { what, message, since: this.failure?.since ?? new Date().toISOString() };
-  }
-
-  /**
-   * Whether the store can write. A failed commit (deliveries are refused) or a failed checkpoint (the log
-   * grows and the segment files fall behind) makes it unhealthy until the next good write of that kind, so
-   * /healthz says 503 and monitoring pages someone.
-   */
+  /** false while commits or checkpoints fail (write-health.ts) */
   health(): StoreHealth {
-    if (this.state !== 'open') return { ok: false, problem: 'the event store is not open' };
-    if (!this.failure) return { ok: true };
-    const what = this.failure.what === 'commit' ? 'cannot write new events' : 'cannot write its files';
-    return { ok: false, problem: `the event store ${what} since ${this.failure.since}: ${this.failure.message}` };
+    return this.writes.report(this.state === 'open');
   }
 
   get lastSeq(): number {
@@ -251,23 +217,6 @@ export class LowdbEventStore implements EventStore {
     const out: EventRecord[] = [];
     for (const r of this.indexes.byId.values()) if (r.seq !== undefined && r.seq > seq) out.push(r);
     return out.sort((a, b) => a.seq! - b.seq!);
-  }
-
-  /**
-   * The position survives retention: if the newest records were dropped (old events backfilled late), new
-   * records must still get positions after them, or routing would think them routed already.
-   */
-  private get positionFile(): string {
-    return path.join(this.options.dataDir, 'events', 'position.json');
-  }
-
-  private async readPositionFloor(): Promise<number> {
-    try {
-      const { lastSeq } = JSON.parse(await readFile(this.positionFile, 'utf8')) as { lastSeq?: unknown };
-      return typeof lastSeq === 'number' ? lastSeq : 0;
-    } catch {
-      return 0;
-    }
   }
 
   private rebuildIndexes(): void {
@@ -297,11 +246,7 @@ export class LowdbEventStore implements EventStore {
   }
 
   decisionFor(item: string): DecisionRecord | undefined {
-    let latest: DecisionRecord | undefined;
-    for (const r of this.indexes.lookup('item', item)) {
-      if (r.kind === 'decision' && (!latest || r.at >= latest.at)) latest = r;
-    }
-    return latest;
+    return this.indexes.decisionFor(item);
   }
 
   campaignTotals(campaign: CampaignRef): CampaignTotals {
@@ -319,7 +264,7 @@ export class LowdbEventStore implements EventStore {
     // segment files are rewritten: not while a checkpoint writes them, nor while a commit places records
     const drop = this.maintenance.then(() =>
       this.commits.exclusive(async () => {
-        await writeDurably(this.positionFile, JSON.stringify({ lastSeq: this.position }));
+        await writePositionFloor(this.options.dataDir, this.position);
         return this.segments.dropBefore(cutoff);
       }),
     );

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { EventRecord } from '../domain/records.ts';
 import { syncDir } from './durable-json-file.ts';
 
 /**
@@ -112,6 +113,31 @@ export async function readLog(dir: string, seq: number): Promise<LogContent> {
   return out;
 }
 
+/** a commit's line: the log position of its first record, then the records (their JSON as given) */
+export function commitLine(first: number, recordsJson: string): string {
+  return `{"s":${first},"r":${recordsJson}}`;
+}
+
+/**
+ * Records and their log positions from one line. Lines written before positions existed are plain arrays:
+ * their records keep no position (they were routed when they arrived).
+ */
+function recordsOfLine(value: unknown): EventRecord[] {
+  if (Array.isArray(value)) return value as EventRecord[];
+  const line = value as { s?: unknown; r?: unknown } | null;
+  if (!line || typeof line.s !== 'number' || !Array.isArray(line.r)) return [];
+  const first = line.s;
+  const records = line.r as EventRecord[];
+  records.forEach((r, i) => (r.seq = first + i));
+  return records;
+}
+
+/** every record committed in one log file, with its log position, and the damaged lines (see readLog) */
+export async function replayLog(dir: string, seq: number): Promise<{ records: EventRecord[]; damaged: number[] }> {
+  const content = await readLog(dir, seq);
+  return { records: content.values.flatMap(recordsOfLine), damaged: content.damaged };
+}
+
 export async function deleteLog(dir: string, seq: number): Promise<void> {
   await unlink(fileOf(dir, seq));
 }
@@ -124,6 +150,10 @@ export async function setAsideLog(dir: string, seq: number, now = new Date()): P
   return aside;
 }
 
+export function logName(seq: number): string {
+  return `${String(seq).padStart(8, '0')}.jsonl`;
+}
+
 function fileOf(dir: string, seq: number): string {
-  return path.join(dir, `${String(seq).padStart(8, '0')}.jsonl`);
+  return path.join(dir, logName(seq));
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cards/card.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox, type OutboxItem, type Placer } from '../../src/delivery/outbox.ts';
-import { openAppendOnly, type LogHandle } from '../../src/store/journal.ts';
+import { openAppendOnly, type LogHandle } from '../../src/store/journal-files.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
 
 const card = (title: string, over: Partial<Card> = {}): Card => ({

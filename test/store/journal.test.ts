@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Journal, openAppendOnly, type JournalOptions, type LogHandle } from '../../src/store/journal.ts';
+import { openAppendOnly, type LogHandle } from '../../src/store/journal-files.ts';
+import { Journal, type JournalOptions } from '../../src/store/journal.ts';
 
 /** a tiny state to journal: named numbers */
 type Op = { set: string; to: number } | { del: string };
