@@ -92,6 +92,24 @@ describe('System Log backfill', () => {
     expect(new Set(asked)).toEqual(new Set(GOVERNANCE_EVENT_TYPES));
   });
 
+  it('stores a backfill of hours-old events and summarises them in one card; a fresh one is still posted', async () => {
+    const s = await setup({}, true);
+    const old = Array.from({ length: 30 }, (_, i) => decideEvent({ decision: 'REVOKE', published: minutesAgo(20 * 60 - i * 30), campaign: { id: `iccOld${i}` } }));
+    const fresh = decideEvent({ decision: 'REVOKE', published: minutesAgo(10) });
+    s.okta.add(...old, fresh);
+    const run = await s.backfill.runOnce();
+    expect(run).toMatchObject({ stored: 31 });
+    await s.bot.idle();
+    const cards = s.bot.sink!.cards;
+    expect(cards.filter((c) => c.kind === 'decision').map((c) => c.eventIds)).toEqual([[fresh.uuid]]);
+    const summaries = cards.filter((c) => c.kind === 'catch_up');
+    expect(new Set(summaries.map((c) => c.key)).size).toBe(1);
+    expect(summaries.at(-1)!.title).toMatch(/^Caught up 30 certification events from /);
+    expect(summaries.at(-1)!.family).toBe('CERTIFICATION');
+    // stored and answerable all the same
+    expect(old.every((e) => s.bot.store.has(e.uuid as string))).toBe(true);
+  });
+
   it('follows next links until an empty page', async () => {
     const s = await setup({ limit: 2, eventTypes: [DECIDE] });
     s.okta.add(...Array.from({ length: 5 }, (_, i) => decideEvent({ decision: 'APPROVE', published: minutesAgo(50 - i) })));
