@@ -2,8 +2,9 @@
  * Issue 11, across real process boundaries: the bot (`node --import tsx src/main.ts`) with Slack configured
  * against a fake Slack on 127.0.0.1, stopped at awkward moments — kill -9 right after the acks, SIGTERM
  * right after the acks, kill -9 in the middle of a burst while routing and posting — then restarted. Every
- * acknowledged REVOKE decision must be posted exactly once (at most one duplicate in all: the post in flight
- * at a kill -9) and every acknowledged SKIPPED remediation must have its task card and be in /oig skipped.
+ * acknowledged REVOKE decision must be posted exactly once (at most one duplicate per channel: the post in
+ * flight on each lane at a kill -9) and every acknowledged SKIPPED remediation must have its task card and be
+ * in /oig skipped.
  */
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +51,12 @@ const noteOf = (e: LogEvent) => (e.debugContext as { debugData: Record<string, s
 const itemOf = (e: LogEvent) => (e.debugContext as { debugData: Record<string, string> }).debugData.campaignItemId;
 const isDecision = (e: LogEvent) => e.eventType === 'certification.campaign.item.decide';
 
+/**
+ * At most one card per channel can be posted twice: the one in flight on that channel's lane when a kill -9
+ * came (Slack accepted it, the bot died before writing down its reference). Two channels here.
+ */
+const IN_FLIGHT_AT_A_KILL = 2;
+
 /** posts of decision cards per note text, and task cards per item */
 function tally(slack: FakeSlack): { decisions: Map<string, number>; tasks: Map<string, number> } {
   const decisions = new Map<string, number>();
@@ -70,8 +77,9 @@ function expectCardedOnce(slack: FakeSlack, acked: LogEvent[], allowedDuplicates
   const skippedItems = acked.filter((e) => !isDecision(e)).map((e) => itemOf(e)!);
   expect(decided.filter((n) => !decisions.has(n)), 'REVOKE decisions never posted').toEqual([]);
   expect(skippedItems.filter((i) => !tasks.has(i)), 'SKIPPED remediations without a task card').toEqual([]);
-  const extra = [...decisions.values(), ...tasks.values()].reduce((n, c) => n + (c - 1), 0);
-  expect(extra, 'cards posted twice').toBeLessThanOrEqual(allowedDuplicates);
+  const twice = [...decisions, ...tasks].filter(([, n]) => n > 1);
+  const extra = twice.reduce((n, [, c]) => n + (c - 1), 0);
+  expect(extra, `cards posted twice: ${JSON.stringify(twice)}`).toBeLessThanOrEqual(allowedDuplicates);
 }
 
 async function openTasks(url: string): Promise<number> {
@@ -98,7 +106,7 @@ describe('durable routing across kill -9 and SIGTERM', () => {
     expect(ackedB).toHaveLength(second.length);
 
     bot = await start();
-    await eventually(() => expectCardedOnce(slack, [...ackedA, ...ackedB], 1), 45_000);
+    await eventually(() => expectCardedOnce(slack, [...ackedA, ...ackedB], IN_FLIGHT_AT_A_KILL), 45_000);
     expect(await openTasks(bot.url)).toBe(4);
     bot.child.kill('SIGTERM');
     expect(await exited(bot.child)).toBe(0);
@@ -128,7 +136,7 @@ describe('durable routing across kill -9 and SIGTERM', () => {
     expect(acked.length).toBeGreaterThan(0);
 
     const bot = await start();
-    await eventually(() => expectCardedOnce(slack, acked, 1), 60_000);
+    await eventually(() => expectCardedOnce(slack, acked, IN_FLIGHT_AT_A_KILL), 60_000);
     const skippedAcked = acked.filter((e) => !isDecision(e)).length;
     // a delivery cut off by the kill may have been stored without its 200: then its task exists too
     expect(await openTasks(bot.url)).toBeGreaterThanOrEqual(skippedAcked);
