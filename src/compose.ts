@@ -10,6 +10,7 @@ import type { Config } from './config/config.ts';
 import type { CardSink } from './delivery/card-sink.ts';
 import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
 import { problemLine } from './delivery/delivery-problems.ts';
+import { PostGate } from './delivery/post-gate.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
 export interface ComposeOptions {
@@ -78,6 +79,8 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     log,
     metrics: bot.metrics,
     commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
+    // one new message in flight at a time across Slack and Teams: a kill -9 can repeat at most one post
+    postGate: new PostGate(),
     ...(followUp ? { taskQueue: followUp.queue } : {}),
   };
   if (config.slack) {

@@ -60,7 +60,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
   );
 
   const subscriptions = await Subscriptions.open(deps.dataDir);
-  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { dataDir: deps.dataDir, metrics: deps.metrics, log, pacing: tuning.pacing });
+  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { dataDir: deps.dataDir, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate });
   const { outbox, problems } = delivery;
   const exports = new CsvExports();
 

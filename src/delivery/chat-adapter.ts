@@ -15,6 +15,7 @@ import type { Card } from '../cards/card.ts';
 import type { CardSink } from './card-sink.ts';
 import { problemLine, type DeliveryProblem, type DeliveryProblems } from './delivery-problems.ts';
 import type { Outbox } from './outbox.ts';
+import type { PostGate } from './post-gate.ts';
 
 export interface ChatAdapterDeps {
   config: Config;
@@ -30,6 +31,8 @@ export interface ChatAdapterDeps {
    * adapter reports its own delivery unless `stats.delivery` is given
    */
   commands?: { tasks?: TaskSource; stats?: StatsSource };
+  /** one new message in flight at a time across every chat (post-gate.ts) */
+  postGate?: PostGate;
   /** the work queue the manual-remediation buttons press; without it a press is answered "not available" */
   taskQueue?: TaskPresser;
 }

@@ -13,6 +13,7 @@ import { DeliveryProblems, type DeliveryProblem } from './delivery-problems.ts';
 import { MessageRefs } from './message-refs.ts';
 import { Outbox } from './outbox.ts';
 import { OutboxSink } from './outbox-sink.ts';
+import { PostGate } from './post-gate.ts';
 import { sendCard } from './send-card.ts';
 
 /** how delivery to a chat stands, in its adapter's status() */
@@ -45,6 +46,8 @@ export interface ChatDeliveryDeps {
   metrics: Metrics;
   log: Logger;
   pacing?: Partial<PacingOptions> | undefined;
+  /** one new message in flight at a time, shared by every chat of the bot (post-gate.ts); default: this chat's own */
+  postGate?: PostGate | undefined;
 }
 
 export async function openChatDelivery<Message>(transport: ChatTransport<Message>, d: ChatDeliveryDeps): Promise<ChatDelivery<Message>> {
@@ -52,7 +55,8 @@ export async function openChatDelivery<Message>(transport: ChatTransport<Message
   const [outbox, refs] = await Promise.all([Outbox.open(d.dataDir, `${chat}-outbox`, { log: d.log }), MessageRefs.open(d.dataDir, `${chat}-messages`, { log: d.log })]);
   const chatMetrics = new ChatMetrics(d.metrics.registry, chat);
   const problems = new DeliveryProblems(d.log, chatMetrics, transport);
-  const send = (item: Parameters<typeof sendCard>[0]) => sendCard(item, transport, refs);
+  const gate = d.postGate ?? new PostGate();
+  const send = (item: Parameters<typeof sendCard>[0]) => sendCard(item, transport, refs, gate);
   const loop = new DeliveryLoop({ outbox, send, problems, metrics: d.metrics, chatMetrics, sink: chat, log: d.log }, d.pacing);
   const sink = new OutboxSink(outbox, refs, transport, loop, d.log);
   // the outbox may hold cards from before a restart: the gauges say so at once

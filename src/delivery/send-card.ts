@@ -18,6 +18,7 @@ import type { ChatCall, ChatTransport, PostTarget, Posted } from './chat-transpo
 import type { Failure, SendOutcome } from './failure.ts';
 import type { MessageRefs } from './message-refs.ts';
 import type { OutboxItem } from './outbox.ts';
+import { PostGate } from './post-gate.ts';
 
 type Attempt = { ok: true; posted: Posted } | { ok: false; failure: Failure };
 
@@ -29,7 +30,7 @@ async function post<M>(t: ChatTransport<M>, channel: string, to: PostTarget, mes
   }
 }
 
-export async function sendCard<M>(item: OutboxItem, t: ChatTransport<M>, refs: MessageRefs, now: () => number = Date.now): Promise<SendOutcome> {
+export async function sendCard<M>(item: OutboxItem, t: ChatTransport<M>, refs: MessageRefs, gate: PostGate = new PostGate(), now: () => number = Date.now): Promise<SendOutcome> {
   // e.g. a Teams channel unsubscribed while the card waited: nothing to post there
   if (t.accepts && !t.accepts(item.channel)) return { status: 'skipped' };
   const { card, channel } = item;
@@ -50,12 +51,15 @@ export async function sendCard<M>(item: OutboxItem, t: ChatTransport<M>, refs: M
   }
   if (card.updateOnly) return { status: 'skipped' };
 
-  const parent = card.threadKey !== undefined ? refs.get(t.refKey(channel, card.threadKey)) : undefined;
-  const top: PostTarget = { channel };
-  let sent = await post(t, channel, parent ? t.threadTarget(parent) : top, message, parent ? 'reply' : 'post');
-  // the thread is gone (its first message deleted): a new top-level message instead
-  if (!sent.ok && parent && sent.failure.kind === 'thread') sent = await post(t, channel, top, message, 'post');
-  if (!sent.ok) return { status: 'failed', method: t.methods.post, failure: sent.failure };
-  if (key !== undefined) await refs.set(key, { ...sent.posted, at: now() });
-  return { status: 'delivered', method: t.methods.post, channel: sent.posted.channel };
+  // the post and its reference write hold the gate together: that is the window a kill -9 can repeat
+  return gate.run(async (): Promise<SendOutcome> => {
+    const parent = card.threadKey !== undefined ? refs.get(t.refKey(channel, card.threadKey)) : undefined;
+    const top: PostTarget = { channel };
+    let sent = await post(t, channel, parent ? t.threadTarget(parent) : top, message, parent ? 'reply' : 'post');
+    // the thread is gone (its first message deleted): a new top-level message instead
+    if (!sent.ok && parent && sent.failure.kind === 'thread') sent = await post(t, channel, top, message, 'post');
+    if (!sent.ok) return { status: 'failed', method: t.methods.post, failure: sent.failure };
+    if (key !== undefined) await refs.set(key, { ...sent.posted, at: now() });
+    return { status: 'delivered', method: t.methods.post, channel: sent.posted.channel };
+  });
 }

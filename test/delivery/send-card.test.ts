@@ -9,6 +9,7 @@ import type { ChatCall, ChatTransport, PostTarget } from '../../src/delivery/cha
 import type { Failure } from '../../src/delivery/failure.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import type { OutboxItem } from '../../src/delivery/outbox.ts';
+import { PostGate } from '../../src/delivery/post-gate.ts';
 import { sendCard } from '../../src/delivery/send-card.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
 
@@ -70,7 +71,7 @@ async function setup() {
 describe('sendCard', () => {
   it('posts a new card, remembers its message, and edits that message for the next version', async () => {
     const { chat, refs } = await setup();
-    expect(await sendCard(item(card('v1', { key: 'k' })), chat.transport, refs, () => 7)).toEqual({ status: 'delivered', method: 'post', channel: 'C1' });
+    expect(await sendCard(item(card('v1', { key: 'k' })), chat.transport, refs, new PostGate(), () => 7)).toEqual({ status: 'delivered', method: 'post', channel: 'C1' });
     expect(refs.get('C1#k')).toEqual({ channel: 'C1', ts: '1', at: 7 });
     expect(await sendCard(item(card('v2', { key: 'k' })), chat.transport, refs)).toEqual({ status: 'delivered', method: 'update', channel: 'C1' });
     expect(chat.messages.get('1')!.text).toBe('v2');
@@ -128,5 +129,30 @@ describe('sendCard', () => {
     delete chat.refusals.post;
     await sendCard(item(card('v1', { key: 'k' }), { plain: true }), chat.transport, refs);
     expect(chat.messages.get('1')!.text).toBe('plain v1');
+  });
+
+  it('lets one new message at a time through the gate, its reference written before the next post (a kill -9 repeats at most one)', async () => {
+    const { chat, refs } = await setup();
+    const events: string[] = [];
+    const slow: ChatTransport<string> = {
+      ...chat.transport,
+      async post(lane, to, text) {
+        events.push(`post ${text}`);
+        await new Promise((r) => setTimeout(r, 30));
+        return chat.transport.post(lane, to, text);
+      },
+    };
+    const watched = Object.create(refs) as MessageRefs;
+    watched.set = async (key, ref) => {
+      await refs.set(key, ref);
+      events.push(`ref ${key}`);
+    };
+    const gate = new PostGate();
+    // two lanes (channels) at once, sharing the bot's gate
+    await Promise.all([
+      sendCard(item(card('a', { key: 'a' }), { channel: 'C1' }), slow, watched, gate),
+      sendCard(item(card('b', { key: 'b' }), { id: 2, channel: 'C2' }), slow, watched, gate),
+    ]);
+    expect(events).toEqual(['post a', 'ref C1#a', 'post b', 'ref C2#b']);
   });
 });
