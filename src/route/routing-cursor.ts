@@ -3,8 +3,8 @@
  * (`EventRecord.seq`) through which every stored event has been routed — its tasks written and its cards
  * queued in every durable outbox. At start, routing resumes after it.
  *
- * Written lazily (the newest position, one write at a time, never more than one waiting): a position that
- * lags after a crash only means a few batches are routed again, and every consumer is safe with that — the
+ * Written lazily (the newest position, at most once a second, and at a clean stop): a position that lags
+ * after a crash only means a few batches are routed again, and every consumer is safe with that — the
  * work queue ignores tasks it has, and each outbox keeps its own position with its cards and skips what it
  * has (src/delivery/card-sink.ts). Only the terminal reprints a card or two.
  */
@@ -14,10 +14,14 @@ interface CursorDoc {
   routedThrough: number;
 }
 
+/** the newest position is written at most this often (a lagging cursor only means a little re-routing) */
+const WRITE_EVERY_MS = 1000;
+
 export class RoutingCursor {
   private written: number;
   private wanted: number;
   private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly file: StateFile<CursorDoc>) {
     this.written = this.wanted = file.data.routedThrough;
@@ -27,24 +31,29 @@ export class RoutingCursor {
     return new RoutingCursor(await new StateFile<CursorDoc>(dataDir, 'routing', { routedThrough: -1 }).open());
   }
 
-  /** true when the file does not exist yet (a new data folder, or one from before routing positions) */
-  get fresh(): boolean {
-    return this.file.data.routedThrough < 0;
-  }
-
   /** the position routed through (0 when nothing yet) */
   get position(): number {
     return Math.max(0, this.wanted);
   }
 
+  /**
+   * Moves the cursor; the file follows within a second. Under a burst routing moves it many times a second,
+   * and a durable write each time would compete with the event log's own writes for the disk.
+   */
   advance(position: number): void {
     if (position <= this.wanted) return;
     this.wanted = position;
-    this.writing ??= this.writeLoop();
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.writing ??= this.writeLoop();
+    }, WRITE_EVERY_MS).unref();
   }
 
   /** resolves once the newest position is on disk (a clean stop) */
   async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing ??= this.writeLoop();
     while (this.writing) await this.writing;
   }
 
