@@ -45,7 +45,7 @@ export class RoutingCursor {
     this.wanted = position;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.writing ??= this.writeLoop();
+      this.startWriting();
     }, WRITE_EVERY_MS).unref();
   }
 
@@ -53,8 +53,17 @@ export class RoutingCursor {
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.writing ??= this.writeLoop();
+    this.startWriting();
     while (this.writing) await this.writing;
+  }
+
+  /** one writer at a time; cleared asynchronously, after assignment (an async function with nothing to await
+   * finishes before `??=` assigns it, which would leave a settled promise behind for ever) */
+  private startWriting(): void {
+    if (this.writing || this.written >= this.wanted) return;
+    this.writing = this.writeLoop().finally(() => {
+      this.writing = undefined;
+    });
   }
 
   private async writeLoop(): Promise<void> {
@@ -69,8 +78,6 @@ export class RoutingCursor {
     } catch {
       // a failed write (disk full) leaves the older position: the batches after it are routed again at
       // start, which every consumer tolerates; the next advance tries again
-    } finally {
-      this.writing = undefined;
     }
   }
 }
