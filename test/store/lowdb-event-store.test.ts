@@ -55,8 +55,9 @@ describe('LowdbEventStore', () => {
     const again = await store.append([a]);
     expect(again).toEqual({ stored: [], duplicates: 1 });
     // one line per commit: the log position of its first record, then the records as they arrived
-    const withoutSeq = first.stored.map(({ seq: _seq, ...r }) => r);
-    expect(await walLines()).toEqual([`{"s":1,"r":${JSON.stringify(withoutSeq)}}`]);
+    // (each stored record carries its position field from birth, 0 in the line, given by `s` on replay)
+    const asWritten = first.stored.map((r) => ({ ...r, seq: 0 }));
+    expect(await walLines()).toEqual([`{"s":1,"r":${JSON.stringify(asWritten)}}`]);
     expect(first.stored.map((r) => r.seq)).toEqual([1, 2]);
     await store.checkpoint();
     expect(await walLines()).toEqual([]);
@@ -95,8 +96,8 @@ describe('LowdbEventStore', () => {
     await appendFile(path.join(walDir(), log!), '[{"id":"torn","ty');
     // no close(): the process died here
     const again = await openStore(dataDirOf());
-    expect(again.get(a.id)).toEqual(a);
-    expect(again.lookup('item', 'crash-1')).toEqual([a]);
+    expect(again.get(a.id)).toEqual({ ...a, seq: 1 });
+    expect(again.lookup('item', 'crash-1')).toEqual([{ ...a, seq: 1 }]);
     expect(again.stats().events).toBe(2);
     expect(again.has('torn')).toBe(false);
     // the start-up checkpoint moved them into segments and dropped the old logs
@@ -114,14 +115,13 @@ describe('LowdbEventStore', () => {
     const first = await stat(path.join(dataDirOf(), 'events', '2026-11', '000001.json'));
     const before = store.stats().bytesWritten;
     const d = decision();
-    await store.append([d]);
+    const stored = (await store.append([d])).stored[0]!;
     await store.checkpoint();
     const written = store.stats().bytesWritten - before;
     const second = (await stat(path.join(dataDirOf(), 'events', '2026-11', '000002.json'))).size;
     // the log line plus the open segment; the full one is not touched
-    const { seq, ...asWritten } = d;
-    expect(seq).toBe(SEGMENT_MAX_RECORDS + 11);
-    expect(written).toBe(second + `{"s":${seq},"r":${JSON.stringify([asWritten])}}\n`.length);
+    expect(stored.seq).toBe(SEGMENT_MAX_RECORDS + 11);
+    expect(written).toBe(second + `{"s":${stored.seq},"r":${JSON.stringify([{ ...stored, seq: 0 }])}}\n`.length);
     expect(written).toBeLessThan(20_000);
     expect((await stat(path.join(dataDirOf(), 'events', '2026-11', '000001.json'))).mtimeMs).toBe(first.mtimeMs);
   });
@@ -139,8 +139,8 @@ describe('LowdbEventStore', () => {
     await store.append([d, decision({ at: '2026-11-01T00:00:00.000Z' })]);
     await store.close();
     const again = await openStore(dataDirOf());
-    expect(again.get(d.id)).toEqual(d);
-    expect(again.lookup('item', 'itm-42')).toEqual([d]);
+    expect(again.get(d.id)).toEqual({ ...d, seq: 1 });
+    expect(again.lookup('item', 'itm-42')).toEqual([{ ...d, seq: 1 }]);
     expect(again.lookup('principal', 'ALICE@example.com')).toHaveLength(2);
     expect(again.lookup('principal', 'alice example')).toHaveLength(2);
     expect(again.lookup('resource', 'salesforce')).toHaveLength(2);
@@ -193,7 +193,7 @@ describe('LowdbEventStore', () => {
     await store.checkpoint();
     expect(await walLines()).toEqual([]);
     await store.close();
-    expect((await openStore(dataDirOf())).get(d.id)).toEqual(d);
+    expect((await openStore(dataDirOf())).get(d.id)).toEqual({ ...d, seq: expect.any(Number) });
   });
 
   it('refuses appends after close and waits for pending writes when closing', async () => {
