@@ -113,7 +113,7 @@ export class Journal<S, Op> {
     const legacy = o.legacy && (await exists(o.legacy.file)) ? o.legacy : undefined;
 
     if (top === undefined) {
-      // a new journal (or one whose first snapshot never got renamed in: any log then is an empty leftover)
+      // a new journal (or one whose first snapshot never got renamed in: every log then is an empty leftover)
       await removeEmptyLogs(dir, logs, o.log);
       let state = o.initial();
       if (legacy) state = legacy.read(JSON.parse(await readFile(legacy.file, 'utf8')));

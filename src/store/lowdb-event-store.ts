@@ -8,7 +8,7 @@ import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { SegmentSet } from './segments.ts';
 import { StringPool } from './string-pool.ts';
-import { readPositionFloor, writePositionFloor } from './log-position.ts';
+import { readPositionFloor, withPositionSlot, writePositionFloor } from './log-position.ts';
 import { WriteHealth, type WriteKind } from './write-health.ts';
 import { commitLine, deleteLog, logName, logSequences, replayLog, setAsideLog, WriteAheadLog } from './write-ahead-log.ts';
 
@@ -34,15 +34,6 @@ export interface LowdbEventStoreOptions {
   onWriteFailure?: (kind: WriteKind) => void;
   /** told, at open, about a log file with unreadable lines that are not a torn last commit (set aside, kept) */
   onDamagedLog?: (damage: { file: string; lines: number[]; keptAs: string }) => void;
-}
-
-/**
- * The record with its log-position field from birth (a copy when it has none yet). Giving a million records
- * a new property after they were built moved V8 to new hidden classes, and every scan over them (/oig
- * revokes at 1M) became about five times slower; a field that is there from the start only changes value.
- */
-function withPositionSlot(r: EventRecord): EventRecord {
-  return r.seq === undefined ? { seq: 0, ...r } : r;
 }
 
 /**

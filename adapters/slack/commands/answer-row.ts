@@ -6,6 +6,8 @@
  * response_url can replace it). Like the "more" button, the click re-runs the query instead of keeping
  * pages on the server. Block ids must be unique in a message (hence the row) and at most 255 characters.
  */
+import { decodeMore } from './more-button.ts';
+
 const PREFIX = 'oig_row:';
 /** Block Kit's limit for a block_id */
 const MAX_BLOCK_ID = 255;
@@ -18,14 +20,6 @@ export function encodeAnswerRow(text: string, page: number, row: number): string
 
 /** the answer a press came from, or undefined for any other block (a task card, a verify reply, a forgery) */
 export function decodeAnswerRow(blockId: string | undefined): { text: string; page: number } | undefined {
-  if (!blockId?.startsWith(PREFIX)) return undefined;
-  try {
-    const v = JSON.parse(blockId.slice(PREFIX.length)) as unknown;
-    if (typeof v !== 'object' || v === null) return undefined;
-    const { t, p } = v as { t?: unknown; p?: unknown };
-    if (typeof t !== 'string' || typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 1_000_000) return undefined;
-    return { text: t, page: p };
-  } catch {
-    return undefined;
-  }
+  // the same {t, p} form as the More button's value, and checked the same way
+  return blockId?.startsWith(PREFIX) ? decodeMore(blockId.slice(PREFIX.length)) : undefined;
 }
