@@ -11,9 +11,8 @@
  * stay bounded. Written once per new keyed message, never per edit.
  */
 import type { Logger } from 'pino';
-import { createLogger } from '../logger.ts';
-import { stateJournalPaths } from '../store/journal-files.ts';
-import { Journal, type JournalTuning } from '../store/journal.ts';
+import type { Journal, JournalTuning } from '../store/journal.ts';
+import { openStateJournal } from '../store/state-journal.ts';
 
 export interface MessageRef {
   /** the channel id Slack answered with (chat.update needs the id, not a #name); the Teams conversation id */
@@ -75,19 +74,7 @@ export class MessageRefs {
 
   /** `name`: the journal's name (slack-messages, teams-messages) */
   static async open(dataDir: string, name: string, o: JournalTuning = {}): Promise<MessageRefs> {
-    const { dir, legacy } = stateJournalPaths(dataDir, name);
-    const journal = await Journal.open<RefsState, RefsOp>({
-      dir,
-      log: o.log ?? createLogger('info').child({ component: name }),
-      initial: () => new RefsState(),
-      apply: (state, op) => state.apply(op),
-      encode: (state) => state.encode(),
-      decode: (json) => RefsState.decode(json),
-      liveBytes: (state) => state.bytes,
-      legacy: { file: legacy, read: (json) => RefsState.decode(json) },
-      ...(o.floorBytes !== undefined ? { floorBytes: o.floorBytes } : {}),
-      ...(o.openLog ? { openLog: o.openLog } : {}),
-    });
+    const journal = await openStateJournal<RefsState, RefsOp>(dataDir, name, { create: () => new RefsState(), decode: (json) => RefsState.decode(json) }, o);
     return new MessageRefs(journal);
   }
 

@@ -16,9 +16,8 @@
  * its oldest has waited (`oldestQueuedAt`).
  */
 import type { Card } from '../cards/card.ts';
-import { createLogger } from '../logger.ts';
-import { stateJournalPaths } from '../store/journal-files.ts';
-import { Journal, type JournalTuning } from '../store/journal.ts';
+import type { Journal, JournalTuning } from '../store/journal.ts';
+import { openStateJournal } from '../store/state-journal.ts';
 import { OutboxState, type OutboxItem, type OutboxOp } from './outbox-state.ts';
 
 export type { OutboxItem } from './outbox-state.ts';
@@ -43,19 +42,7 @@ export class Outbox {
 
   /** `name`: the journal's name (slack-outbox, teams-outbox) */
   static async open(dataDir: string, name: string, o: JournalTuning = {}): Promise<Outbox> {
-    const { dir, legacy } = stateJournalPaths(dataDir, name);
-    const journal = await Journal.open<OutboxState, OutboxOp>({
-      dir,
-      log: o.log ?? createLogger('info').child({ component: name }),
-      initial: () => new OutboxState(),
-      apply: (state, op) => state.apply(op),
-      encode: (state) => state.encode(),
-      decode: (json) => OutboxState.decode(json),
-      liveBytes: (state) => state.bytes,
-      legacy: { file: legacy, read: (json) => OutboxState.decode(json) },
-      ...(o.floorBytes !== undefined ? { floorBytes: o.floorBytes } : {}),
-      ...(o.openLog ? { openLog: o.openLog } : {}),
-    });
+    const journal = await openStateJournal<OutboxState, OutboxOp>(dataDir, name, { create: () => new OutboxState(), decode: (json) => OutboxState.decode(json) }, o);
     return new Outbox(journal);
   }
 
