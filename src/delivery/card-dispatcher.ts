@@ -66,7 +66,7 @@ export class CardDispatcher {
     this.tasks = tasks;
   }
 
-  /** the lowest position every durable sink has queued through (undefined: no durable sink) */
+  /** the position each durable sink has queued through (routing cuts its batches at them after a restart) */
   sinkPositions(): number[] {
     return this.sinks.flatMap((s) => {
       const at = s.routedThrough();
