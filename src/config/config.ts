@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROUTE_FAMILIES, type RouteFamily } from '../cards/card.ts';
 import { ConfigError, EnvReader, type Env } from './env-reader.ts';
@@ -32,6 +33,15 @@ export interface Config {
   teams?: { appId?: string; appPassword?: string; tenantId?: string; devNoAuth: boolean };
   asa?: { team: string; keyId: string; keySecret: string; baseUrl: string; pollCron: string; pageSize: number };
   reminderCron: string;
+  /** VERIFY_AFTER: delays after which a done task is checked again in Okta (drift); empty = off */
+  verifyAfterMs: number[];
+  /** OKTA_SYSTEM_LOG_PAM: the System Log poller also reads Okta Privileged Access `pam.*` events */
+  systemLogPam: boolean;
+  /**
+   * ASA_USER_MAP: Okta user (login or id, lower-cased) → ASA/OPA user name, for people whose ASA/OPA name
+   * is not their login's local part (see the "revoked but still used" match).
+   */
+  asaUserMap: Record<string, string>;
   retentionDays: number;
   logLevel: string;
 }
@@ -55,6 +65,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     hook: { secret: r.secret('OKTA_HOOK_SECRET', 16), authHeader },
     allowedUsers: r.list('OIG_ALLOWED_USERS').map((u) => u.toLowerCase()),
     reminderCron: r.cron('REMINDER_CRON', '0 9 * * 1-5'),
+    verifyAfterMs: r.durations('VERIFY_AFTER', '24h,7d'),
+    systemLogPam: r.flag('OKTA_SYSTEM_LOG_PAM'),
+    asaUserMap: userMap(r.str('ASA_USER_MAP')),
     retentionDays: r.int('RETENTION_DAYS', 400, 1, 36500),
     logLevel: r.str('LOG_LEVEL') ?? 'info',
   };
@@ -62,6 +75,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
 
   if (r.group(['OKTA_ORG_URL', 'OKTA_API_TOKEN'])) {
     config.okta = { orgUrl: r.url('OKTA_ORG_URL')!, apiToken: r.secret('OKTA_API_TOKEN')! };
+  }
+  if (config.systemLogPam && !config.okta) {
+    throw new ConfigError('OKTA_SYSTEM_LOG_PAM', 'needs the Okta API (OKTA_ORG_URL and a credential): the pam.* events are read from the System Log');
   }
   config.slack = readSlack(r);
   config.teams = readTeams(r);
@@ -81,6 +97,26 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     r.int('ASA_PAGE_SIZE', 500, 1, 1000);
   }
   return config;
+}
+
+/** `alice@acme.com=alice_admin, 00u123=bob` (or `@/path/to/file` holding such pairs, one per line or comma) */
+function userMap(raw: string | undefined): Record<string, string> {
+  if (raw === undefined) return {};
+  let text = raw;
+  if (raw.startsWith('@')) {
+    try {
+      text = readFileSync(raw.slice(1), 'utf8');
+    } catch (err) {
+      throw new ConfigError('ASA_USER_MAP', `cannot read ${raw.slice(1)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const pair of text.split(/[,\n]/).map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))) {
+    const m = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(pair);
+    if (!m) throw new ConfigError('ASA_USER_MAP', `must be pairs like "alice@acme.com=alice_admin" (got "${pair}")`);
+    map[m[1]!.toLowerCase()] = m[2]!;
+  }
+  return map;
 }
 
 function readSlack(r: EnvReader): Config['slack'] {

@@ -89,6 +89,23 @@ export class EnvReader {
     return true;
   }
 
+  /**
+   * A comma-separated list of delays like `24h,7d` (units m, h, d, w), in ms, ascending; `off` (or `none`)
+   * is an empty list.
+   */
+  durations(name: string, fallback: string): number[] {
+    const raw = (this.str(name) ?? fallback).toLowerCase();
+    if (raw === 'off' || raw === 'none') return [];
+    const unit: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+    const out = raw.split(',').map((part) => {
+      const m = /^\s*(\d{1,5})\s*([mhdw])\s*$/.exec(part);
+      const ms = m ? Number(m[1]) * unit[m[2]!]! : 0;
+      if (ms <= 0) throw new ConfigError(name, `must be delays like "24h,7d" (units m, h, d, w) or "off" (got "${raw}")`);
+      return ms;
+    });
+    return [...new Set(out)].sort((a, b) => a - b);
+  }
+
   list(name: string): string[] {
     return (this.str(name) ?? '')
       .split(',')

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createHttpAgent } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
 import { OktaApi } from '../okta/okta-api.ts';
+import { oktaConnection } from '../okta/okta-auth.ts';
 import { startReminders } from './reminders.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -29,7 +30,7 @@ export interface FollowUpDeps {
 export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
   const { config, log, publish } = deps;
   const agent = config.okta ? createHttpAgent() : undefined;
-  const okta = config.okta && agent ? new OktaApi(config.okta.orgUrl, config.okta.apiToken, new HttpClient({ ...deps.http, dispatcher: agent, log })) : undefined;
+  const okta = config.okta && agent ? new OktaApi(oktaConnection(config.okta), new HttpClient({ ...deps.http, dispatcher: agent, log })) : undefined;
   const queue = await WorkQueue.open({
     dataDir: config.dataDir,
     allowedUsers: config.allowedUsers,

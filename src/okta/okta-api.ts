@@ -6,6 +6,7 @@
  */
 import { HttpError } from '../http-client/http-error.ts';
 import type { HttpClient } from '../http-client/http-client.ts';
+import { oktaGet, type OktaConnection } from './okta-auth.ts';
 
 export interface OktaGroup {
   id: string;
@@ -45,15 +46,14 @@ export class OktaApi {
   private readonly base: string;
 
   constructor(
-    orgUrl: string,
-    private readonly apiToken: string,
+    private readonly okta: OktaConnection,
     private readonly http: HttpClient,
   ) {
-    this.base = orgUrl.replace(/\/+$/, '');
+    this.base = okta.orgUrl.replace(/\/+$/, '');
   }
 
   private async get(label: string, path: string): Promise<unknown> {
-    const res = await this.http.json({ label, method: 'GET', url: `${this.base}${path}`, headers: { authorization: `SSWS ${this.apiToken}` } });
+    const res = await oktaGet(this.http, this.okta, label, `${this.base}${path}`);
     return res.body;
   }
 

@@ -19,6 +19,7 @@ import { ScheduledPoller } from '../pollers/scheduled-poller.ts';
 import type { RunTrigger } from '../pollers/run-entry.ts';
 import { StateFile } from '../store/state-file.ts';
 import { GOVERNANCE_EVENT_TYPES } from './event-types.ts';
+import type { OktaConnection } from './okta-auth.ts';
 import { SYSTEM_LOG_MAX_LIMIT, SystemLogClient } from './system-log-client.ts';
 import { MAX_FILTER_LENGTH, eventTypeFilters } from './system-log-filter.ts';
 import { backfillRunLine, type BackfillRunEntry } from './system-log-run.ts';
@@ -30,7 +31,7 @@ const MAX_LOOKBACK_MS = 179 * 24 * 60 * MINUTE;
 const MAX_PAGES_PER_QUERY = 10_000;
 
 export interface SystemLogBackfillOptions {
-  okta: { orgUrl: string; apiToken: string };
+  okta: OktaConnection;
   intake: Pick<Intake, 'receiveEvents'>;
   dataDir: string;
   log: Logger;

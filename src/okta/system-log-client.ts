@@ -1,6 +1,6 @@
 /**
  * Pages of the Okta System Log: `GET {OKTA_ORG_URL}/api/v1/logs?since=…&filter=…&limit=…&sortOrder=ASCENDING`
- * with `Authorization: SSWS <token>`, next pages from the `rel="next"` Link header (SPEC §3).
+ * with the Okta credential (okta-auth.ts), next pages from the `rel="next"` Link header (SPEC §3).
  *
  * Without `until` and sorted ascending this is what Okta calls a polling request: events are selected by
  * the time Okta persisted them, so a late event is not skipped, and the next link is always present, even
@@ -9,6 +9,7 @@
 import { AppError } from '../errors.ts';
 import type { HttpClient } from '../http-client/http-client.ts';
 import { nextLink } from '../http-client/link-header.ts';
+import { oktaGet, type OktaConnection } from './okta-auth.ts';
 
 export interface SystemLogPage {
   events: unknown[];
@@ -23,7 +24,7 @@ export const SYSTEM_LOG_MAX_LIMIT = 1000;
 export class SystemLogClient {
   constructor(
     private readonly http: HttpClient,
-    private readonly okta: { orgUrl: string; apiToken: string },
+    private readonly okta: OktaConnection,
   ) {}
 
   firstPageUrl(since: Date, filter: string, limit: number): string {
@@ -32,14 +33,14 @@ export class SystemLogClient {
   }
 
   async page(url: string): Promise<SystemLogPage> {
-    const res = await this.http.json({ label: 'Okta System Log page', method: 'GET', url, headers: { authorization: `SSWS ${this.okta.apiToken}` } });
+    const res = await oktaGet(this.http, this.okta, 'Okta System Log page', url);
     if (!Array.isArray(res.body)) {
       const got = typeof res.body === 'object' && res.body !== null ? `keys: ${Object.keys(res.body).join(', ') || 'none'}` : typeof res.body;
       throw new AppError('OKTA_BAD_PAGE', `Okta System Log page: the answer is not a list of events (${got})`, 502);
     }
     const next = nextLink(res.headers.link, res.url);
     if (next !== undefined && new URL(next).origin !== new URL(this.okta.orgUrl).origin) {
-      // the API token must never be sent to another host
+      // the credential must never be sent to another host
       throw new AppError('OKTA_BAD_PAGE', `Okta System Log page: the next link points to another host (${new URL(next).origin})`, 502);
     }
     const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;

@@ -11,6 +11,7 @@ import { createHttpAgent, type AgentTimeouts } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
 import type { Intake } from '../intake/intake.ts';
 import type { Metrics } from '../metrics.ts';
+import { oktaConnection } from '../okta/okta-auth.ts';
 import { SystemLogBackfill, type BackfillStatus } from '../okta/system-log-backfill.ts';
 
 export interface PollerDeps {
@@ -46,7 +47,7 @@ export function createPollers(deps: PollerDeps): Pollers {
   const http = new HttpClient({ ...retries, dispatcher: agent, log: deps.log.child({ component: 'http-client' }) });
   const asa = config.asa ? new AsaPoller({ asa: config.asa, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'asa' }) }) : undefined;
   const systemLog = config.okta
-    ? new SystemLogBackfill({ okta: config.okta, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'system_log' }) })
+    ? new SystemLogBackfill({ okta: oktaConnection(config.okta), intake, dataDir, metrics, http, log: deps.log.child({ poller: 'system_log' }) })
     : undefined;
   return {
     ...(asa ? { asa } : {}),

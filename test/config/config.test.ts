@@ -92,3 +92,25 @@ describe('loadConfig', () => {
     expect(load({ TEAMS_DEV_NO_AUTH: '1' }).teams).toEqual({ devNoAuth: true });
   });
 });
+
+describe('issue 12 settings', () => {
+  it('VERIFY_AFTER defaults to 24 h and 7 days, takes a list, and "off"', () => {
+    expect(loadConfig({}).verifyAfterMs).toEqual([86_400_000, 7 * 86_400_000]);
+    expect(loadConfig({ VERIFY_AFTER: '7d, 2h' }).verifyAfterMs).toEqual([7_200_000, 7 * 86_400_000]);
+    expect(loadConfig({ VERIFY_AFTER: 'off' }).verifyAfterMs).toEqual([]);
+    expect(() => loadConfig({ VERIFY_AFTER: '24 hours' })).toThrow(/^VERIFY_AFTER: must be delays like "24h,7d"/);
+    expect(() => loadConfig({ VERIFY_AFTER: '0h' })).toThrow(/^VERIFY_AFTER: /);
+  });
+
+  it('OKTA_SYSTEM_LOG_PAM needs the Okta API', () => {
+    expect(loadConfig({}).systemLogPam).toBe(false);
+    expect(() => loadConfig({ OKTA_SYSTEM_LOG_PAM: '1' })).toThrow(/^OKTA_SYSTEM_LOG_PAM: needs the Okta API/);
+    expect(loadConfig({ OKTA_SYSTEM_LOG_PAM: '1', OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00abc' }).systemLogPam).toBe(true);
+  });
+
+  it('ASA_USER_MAP reads pairs, lower-cases the Okta side, and refuses nonsense', () => {
+    expect(loadConfig({ ASA_USER_MAP: 'Alice@Acme.com=alice_admin, 00u123=bob' }).asaUserMap).toEqual({ 'alice@acme.com': 'alice_admin', '00u123': 'bob' });
+    expect(() => loadConfig({ ASA_USER_MAP: 'alice' })).toThrow(/^ASA_USER_MAP: must be pairs/);
+    expect(() => loadConfig({ ASA_USER_MAP: '@/nonexistent/map.txt' })).toThrow(/^ASA_USER_MAP: cannot read \/nonexistent\/map.txt \(ENOENT\)/);
+  });
+});

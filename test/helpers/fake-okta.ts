@@ -1,6 +1,6 @@
 /**
  * A scriptable fake of Okta's System Log API on 127.0.0.1 (port 0): `GET /api/v1/logs` with
- * `Authorization: SSWS <token>`, `since`, `filter` (`eventType eq "…"` joined with `or`), `limit`,
+ * `Authorization: SSWS <token>`, `since`, `filter` (`eventType eq "…"` or `eventType sw "…"`, joined with `or`), `limit`,
  * `sortOrder=ASCENDING` and `after`. It behaves like Okta's polling requests (System Log API reference):
  * events in the order they were added (their persistence order), a `rel="next"` link on every page,
  * the end shown by an empty page.
@@ -44,6 +44,13 @@ export class FakeOkta {
   private readonly appUsers = new Map<string, Map<string, string>>();
   private readonly appGroups = new Map<string, Set<string>>();
   private readonly rules: Array<{ id: string; name: string; status: string; groupIds: string[] }> = [];
+  /** extra routes by "METHOD /path" (e.g. the OAuth token endpoint), checked before everything else */
+  readonly routes = new Map<string, (req: IncomingMessage, res: ServerResponse, url: URL) => void>();
+  /**
+   * Whether an Authorization header may read the API: the SSWS token by default; an OAuth fake replaces it
+   * to accept the access tokens it issued.
+   */
+  isAuthorized: (authorization: string | undefined) => boolean = (h) => h === `SSWS ${this.token}`;
 
   private constructor(token: string) {
     this.token = token;
@@ -103,6 +110,8 @@ export class FakeOkta {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
+    const route = this.routes.get(`${req.method} ${url.pathname}`);
+    if (route) return route(req, res, url);
     if (req.method === 'GET' && url.pathname !== '/api/v1/logs' && url.pathname.startsWith('/api/v1/')) return this.directory(req, res, url.pathname);
     if (req.method !== 'GET' || url.pathname !== '/api/v1/logs') return send(res, 404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' });
     this.requests.push({ query: url.searchParams, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
@@ -112,11 +121,12 @@ export class FakeOkta {
       res.end(s.body ?? '{}');
       return;
     }
-    if (req.headers.authorization !== `SSWS ${this.token}`) return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
+    if (!this.isAuthorized(req.headers.authorization)) return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
     const q = url.searchParams;
     const filter = q.get('filter') ?? '';
     const types = new Set([...filter.matchAll(/eventType eq "([^"]+)"/g)].map((m) => m[1]!));
-    if (filter !== '' && filter.replace(/eventType eq "[^"]+"( or )?/g, '') !== '') {
+    const prefixes = [...filter.matchAll(/eventType sw "([^"]+)"/g)].map((m) => m[1]!);
+    if (filter !== '' && filter.replace(/eventType (eq|sw) "[^"]+"( or )?/g, '') !== '') {
       return send(res, 400, { errorCode: 'E0000053', errorSummary: `Invalid filter '${filter}'` });
     }
     const since = Date.parse(q.get('since') ?? '');
@@ -126,7 +136,7 @@ export class FakeOkta {
     const matches: Array<{ at: number; e: LogEvent }> = [];
     this.events.forEach((e, at) => {
       if (at <= after) return;
-      if (types.size > 0 && !types.has(e.eventType ?? '')) return;
+      if ((types.size > 0 || prefixes.length > 0) && !types.has(e.eventType ?? '') && !prefixes.some((p) => (e.eventType ?? '').startsWith(p))) return;
       if (!Number.isNaN(since) && Date.parse(e.published ?? '') < since) return;
       matches.push({ at, e });
     });
@@ -150,7 +160,7 @@ export class FakeOkta {
       res.end(s.body ?? '{}');
       return;
     }
-    if (req.headers.authorization !== `SSWS ${this.token}`) return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
+    if (!this.isAuthorized(req.headers.authorization)) return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
     const group = (id: string) => ({ id, type: this.groups.get(id)?.type ?? 'OKTA_GROUP', profile: { name: this.groups.get(id)?.name ?? id } });
     let m: RegExpExecArray | null;
     if ((m = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(path))) return send(res, 200, [...(this.members.get(m[1]!) ?? [])].map(group));

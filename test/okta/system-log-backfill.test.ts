@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpAgent } from '../../src/http-client/agent.ts';
 import { HttpClient } from '../../src/http-client/http-client.ts';
 import { DECIDE, GOVERNANCE_EVENT_TYPES } from '../../src/okta/event-types.ts';
+import { oktaConnection } from '../../src/okta/okta-auth.ts';
 import { SystemLogBackfill, type SystemLogBackfillOptions } from '../../src/okta/system-log-backfill.ts';
 import { eventTypeFilters } from '../../src/okta/system-log-filter.ts';
 import { FakeOkta } from '../helpers/fake-okta.ts';
@@ -42,7 +43,7 @@ async function setup(o: Partial<SystemLogBackfillOptions> = {}, bot_ = false): P
   });
   const make = (extra: Partial<SystemLogBackfillOptions> = {}) => {
     const b = new SystemLogBackfill({
-      okta: { orgUrl: okta.url, apiToken: okta.token },
+      okta: oktaConnection({ orgUrl: okta.url, apiToken: okta.token }),
       intake: bot.intake,
       dataDir: bot.dataDir,
       log: pino({ level: 'silent' }),
@@ -155,7 +156,7 @@ describe('System Log backfill', () => {
 
   it('says what is wrong with a refused token, without the token', async () => {
     const s = await setup();
-    const wrong = s.make({ okta: { orgUrl: s.okta.url, apiToken: '00wrongTokenValue000000000000000000000000' } });
+    const wrong = s.make({ okta: oktaConnection({ orgUrl: s.okta.url, apiToken: '00wrongTokenValue000000000000000000000000' }) });
     const run = await wrong.runOnce();
     expect(run.error).toMatch(/answered 401 Unauthorized \(E0000011: Invalid token provided\)$/);
     expect(run.error).not.toContain('00wrongTokenValue');
