@@ -10,6 +10,7 @@ import { NormalizePool } from './intake/normalize-pool.ts';
 import { WorkflowsOwnerCheck } from './intake/workflows-owner-check.ts';
 import { Metrics } from './metrics.ts';
 import { hookRoutes } from './okta/hook-route.ts';
+import { oktaConnection, type OktaConnection } from './okta/okta-auth.ts';
 import { createPollers, type Pollers, type PollersStatus } from './pollers/index.ts';
 import { Routing, type TaskIntake } from './route/routing.ts';
 import { RoutingCursor } from './route/routing-cursor.ts';
@@ -29,6 +30,8 @@ export interface BotOptions {
   store?: EventStore;
   /** first wait after a sink or the work queue refused a batch (tests shorten it) */
   routingRetryMs?: number;
+  /** the Okta API (System Log backfill): compose.ts shares one with the work queue; default from config */
+  okta?: OktaConnection;
 }
 
 /**
@@ -110,7 +113,11 @@ export class Bot {
       server.listen(this.o.config.port, this.o.config.host, () => resolve());
     });
     // the ASA poller and the System Log backfill (when configured) feed the same intake as the hook
-    this.pollers = createPollers({ config: this.o.config, intake: this.intake, dataDir: this.o.config.dataDir, log: this.o.log, metrics: this.metrics });
+    const okta = this.o.okta ?? (this.o.config.okta ? oktaConnection(this.o.config.okta) : undefined);
+    this.pollers = createPollers({
+      config: this.o.config, intake: this.intake, dataDir: this.o.config.dataDir, log: this.o.log, metrics: this.metrics,
+      ...(okta ? { okta } : {}),
+    });
     await this.pollers.start();
     const { port } = server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;

@@ -11,6 +11,7 @@ import type { CardSink } from './delivery/card-sink.ts';
 import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
 import { problemLine } from './delivery/delivery-problems.ts';
 import { PostGate } from './delivery/post-gate.ts';
+import { oktaConnection } from './okta/okta-auth.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
 export interface ComposeOptions {
@@ -49,12 +50,14 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   const sinks: CardSink[] = [];
   const localMode = !config.slack && !config.teams;
   if (localMode) sinks.push(new TerminalSink());
-  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks });
+  // one Okta connection for the whole bot: an OAuth access token is fetched once and shared
+  const okta = config.okta ? oktaConnection(config.okta) : undefined;
+  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}) });
   // the work queue's card changes go to whatever sinks there are
   const followUp =
     o.followUp === false
       ? undefined
-      : await startFollowUp({ config, log, publish: (cards) => bot.dispatcher.publish(cards), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+      : await startFollowUp({ config, log, ...(okta ? { okta } : {}), publish: (cards) => bot.dispatcher.publish(cards), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
   // routing opens tasks before it builds cards, and task cards show where their task stands
   if (followUp) bot.useTasks(followUp.queue);
   // the chats configured; `/oig stats` in either tells how delivery to all stands (a broken Teams shows in Slack too)

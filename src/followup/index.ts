@@ -4,7 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createHttpAgent } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
 import { OktaApi } from '../okta/okta-api.ts';
-import { oktaConnection } from '../okta/okta-auth.ts';
+import type { OktaConnection } from '../okta/okta-auth.ts';
 import { startReminders } from './reminders.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -23,14 +23,16 @@ export interface FollowUpDeps {
   config: Config;
   publish: (cards: Card[]) => void;
   log: Logger;
+  /** the Okta API connection (compose.ts makes one for the whole bot); without it Verify says what to configure */
+  okta?: OktaConnection;
   /** retry settings for the Okta calls (tests shorten them) */
   http?: Omit<HttpClientOptions, 'dispatcher' | 'log'>;
 }
 
 export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
   const { config, log, publish } = deps;
-  const agent = config.okta ? createHttpAgent() : undefined;
-  const okta = config.okta && agent ? new OktaApi(oktaConnection(config.okta), new HttpClient({ ...deps.http, dispatcher: agent, log })) : undefined;
+  const agent = deps.okta ? createHttpAgent() : undefined;
+  const okta = deps.okta && agent ? new OktaApi(deps.okta, new HttpClient({ ...deps.http, dispatcher: agent, log })) : undefined;
   const queue = await WorkQueue.open({
     dataDir: config.dataDir,
     allowedUsers: config.allowedUsers,

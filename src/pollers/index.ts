@@ -1,6 +1,6 @@
 /**
  * The pollers, assembled for main.ts: the ASA audit poller when ASA_* is set (SPEC §6), the System Log
- * backfill when OKTA_ORG_URL and OKTA_API_TOKEN are set (SPEC §3). Both share one undici Agent and feed
+ * backfill when the Okta API is configured (SPEC §3). Both share one undici Agent and feed
  * the same intake as the hook. They write DATA_DIR (checkpoints, run logs) under the bot's DATA_DIR lock,
  * taken in Bot.start() (store/data-dir-lock.ts), so `npm run asa` cannot poll into the same folder.
  */
@@ -11,7 +11,7 @@ import { createHttpAgent, type AgentTimeouts } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
 import type { Intake } from '../intake/intake.ts';
 import type { Metrics } from '../metrics.ts';
-import { oktaConnection } from '../okta/okta-auth.ts';
+import type { OktaConnection } from '../okta/okta-auth.ts';
 import { SystemLogBackfill, type BackfillStatus } from '../okta/system-log-backfill.ts';
 
 export interface PollerDeps {
@@ -20,6 +20,8 @@ export interface PollerDeps {
   dataDir: string;
   log: Logger;
   metrics: Metrics;
+  /** the Okta API connection: the System Log backfill runs when it is given */
+  okta?: OktaConnection;
   /** retry and size settings, agent timeouts (tests shorten them) */
   http?: Omit<HttpClientOptions, 'dispatcher' | 'log'> & { timeouts?: AgentTimeouts };
 }
@@ -46,8 +48,8 @@ export function createPollers(deps: PollerDeps): Pollers {
   const agent = createHttpAgent(timeouts);
   const http = new HttpClient({ ...retries, dispatcher: agent, log: deps.log.child({ component: 'http-client' }) });
   const asa = config.asa ? new AsaPoller({ asa: config.asa, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'asa' }) }) : undefined;
-  const systemLog = config.okta
-    ? new SystemLogBackfill({ okta: oktaConnection(config.okta), intake, dataDir, metrics, http, log: deps.log.child({ poller: 'system_log' }) })
+  const systemLog = deps.okta
+    ? new SystemLogBackfill({ okta: deps.okta, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'system_log' }) })
     : undefined;
   return {
     ...(asa ? { asa } : {}),

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
+import { oktaConnection } from '../../src/okta/okta-auth.ts';
 import { createPollers } from '../../src/pollers/index.ts';
 import { FakeAsa } from '../helpers/fake-asa.ts';
 import { FakeOkta } from '../helpers/fake-okta.ts';
@@ -25,7 +26,7 @@ describe('createPollers', () => {
     asa.addEvents(3);
     okta.add(decideEvent({ published: new Date(Date.now() - 60_000).toISOString() }));
     const config = loadConfig({ ...asa.env(), ...okta.env(), DATA_DIR: core.dataDir, ASA_POLL_CRON: '0 0 1 1 *' });
-    const pollers = createPollers({ config, intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics });
+    const pollers = createPollers({ config, intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics, okta: oktaConnection(config.okta!) });
     await pollers.start();
 
     await eventually(() => {
