@@ -30,9 +30,22 @@ export type Severity = 'info' | 'success' | 'warning' | 'danger';
 export type ActionId = 'oig_manual_claim' | 'oig_manual_done' | 'oig_manual_reopen' | 'oig_manual_verify';
 
 export interface CardFact {
+  /** our own words (trusted) */
   label: string;
-  /** untrusted text from Okta: renderers escape it */
+  /** untrusted text from Okta: renderers show it literally (one line, no formatting; src/cards/untrusted-text.ts) */
   value: string;
+}
+
+/**
+ * A link the bot builds itself (an object in the Okta Admin Console): the only way a card shows a link under
+ * words of its own. Untrusted text never does — `<https://evil|Okta>` or `[Okta](https://evil)` in a name is
+ * shown as those characters — so a link hidden in Okta data cannot pass for one of ours. Put links here, not
+ * in facts or notes (where a URL is only text). Renderers accept only http(s) URLs.
+ */
+export interface CardLink {
+  /** what the link says ("Open the group in the Okta Admin Console"); may quote a name, so shown literally */
+  label: string;
+  url: string;
 }
 
 export interface CardAction {
@@ -55,10 +68,13 @@ export interface Card {
   kind: CardKind;
   family: RouteFamily;
   severity: Severity;
+  /** untrusted: titles quote names ("Manual remediation needed: <name> · <resource>"); shown as one literal line */
   title: string;
   facts: CardFact[];
-  /** free text blocks (decision notes, hints, next steps); untrusted */
+  /** free text blocks (decision notes, hints, next steps); untrusted: shown literally, line breaks kept */
   notes?: string[];
+  /** links we built (CardLink), shown after the notes as real links */
+  links?: CardLink[];
   actions?: CardAction[];
   /**
    * Identity of the message this card is: a card with a key that was already posted replaces that message
