@@ -11,7 +11,7 @@ import type { CardSink } from './delivery/card-sink.ts';
 import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
 import { problemLine } from './delivery/delivery-problems.ts';
 import { PostGate } from './delivery/post-gate.ts';
-import { oktaConnection } from './okta/okta-auth.ts';
+import { checkOktaAtStart, oktaConnection, type OktaConnectionOptions } from './okta/okta-auth.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
 export interface ComposeOptions {
@@ -23,6 +23,8 @@ export interface ComposeOptions {
   slackTuning?: SlackTuning;
   teamsTuning?: TeamsTuning;
   followUpHttp?: FollowUpDeps['http'];
+  /** retries of the Okta OAuth token request (tests shorten them) */
+  oktaHttp?: OktaConnectionOptions['http'];
 }
 
 export interface Composed {
@@ -51,7 +53,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   const localMode = !config.slack && !config.teams;
   if (localMode) sinks.push(new TerminalSink());
   // one Okta connection for the whole bot: an OAuth access token is fetched once and shared
-  const okta = config.okta ? oktaConnection(config.okta) : undefined;
+  const okta = config.okta ? oktaConnection(config.okta, { log, ...(o.oktaHttp ? { http: o.oktaHttp } : {}) }) : undefined;
   const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}) });
   // the work queue's card changes go to whatever sinks there are
   const followUp =
@@ -102,6 +104,8 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     ...(teams ? { teams } : {}),
     ...(followUp ? { followUp } : {}),
     async start() {
+      // before anything listens: Okta refusing the service app's credentials stops the start with one line
+      if (okta) await checkOktaAtStart(okta, log);
       const port = await bot.start();
       for (const c of chats) await c.adapter.start();
       return port;
@@ -110,6 +114,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
       await bot.stop();
       await followUp?.stop();
       for (const c of chats) await c.adapter.stop();
+      await okta?.auth.close?.();
     },
   };
 }

@@ -10,7 +10,11 @@ export function createLogger(level: string): Logger {
       level,
       base: { app: 'oig-chatops' },
       redact: {
-        paths: ['*.authorization', '*.Authorization', 'headers.*', '*.token', '*.apiToken', '*.secret', '*.password', '*.keySecret'],
+        paths: [
+          '*.authorization', '*.Authorization', 'headers.*', '*.token', '*.apiToken', '*.secret', '*.password', '*.keySecret',
+          // the Okta OAuth service app: its private key, a signed client assertion, an issued access token
+          '*.privateKey', '*.client_assertion', '*.clientAssertion', '*.access_token', '*.accessToken',
+        ],
         censor: '[redacted]',
       },
     },

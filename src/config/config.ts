@@ -1,7 +1,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROUTE_FAMILIES, type RouteFamily } from '../cards/card.ts';
+import { KeyProblem, parseOktaKey, type OktaSigningKey } from '../okta/okta-key.ts';
 import { ConfigError, EnvReader, type Env } from './env-reader.ts';
+
+/** The Okta Management API: the org and exactly one credential (SPEC §2, §9). */
+export interface OktaConfig {
+  /** https://your-org.okta.com, no trailing slash */
+  orgUrl: string;
+  /** OKTA_API_TOKEN: an SSWS API token; set exactly when `oauth` is not */
+  apiToken?: string;
+  /** OKTA_CLIENT_ID, OKTA_PRIVATE_KEY, OKTA_PRIVATE_KEY_ID: an OAuth 2.0 service app (private_key_jwt) */
+  oauth?: {
+    clientId: string;
+    privateKey: OktaSigningKey;
+    /** the kid of the public key registered on the app (OKTA_PRIVATE_KEY_ID, or the JWK's own kid) */
+    keyId: string;
+  };
+}
 
 /**
  * The whole configuration, read once at start from the variables of SPEC §2. Nothing else in the project
@@ -18,7 +34,7 @@ export interface Config {
     /** lower-case header name Okta sends the secret in */
     authHeader: string;
   };
-  okta?: { orgUrl: string; apiToken: string };
+  okta?: OktaConfig;
   slack?: {
     botToken: string;
     /** required for HTTP mode; Socket Mode (appToken) does not sign requests */
@@ -73,9 +89,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   };
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
-  if (r.group(['OKTA_ORG_URL', 'OKTA_API_TOKEN'])) {
-    config.okta = { orgUrl: r.url('OKTA_ORG_URL')!, apiToken: r.secret('OKTA_API_TOKEN')! };
-  }
+  config.okta = readOkta(r);
   if (config.systemLogPam && !config.okta) {
     throw new ConfigError('OKTA_SYSTEM_LOG_PAM', 'needs the Okta API (OKTA_ORG_URL and a credential): the pam.* events are read from the System Log');
   }
@@ -117,6 +131,51 @@ function userMap(raw: string | undefined): Record<string, string> {
     map[m[1]!.toLowerCase()] = m[2]!;
   }
   return map;
+}
+
+const OAUTH_VARIABLES = ['OKTA_CLIENT_ID', 'OKTA_PRIVATE_KEY', 'OKTA_PRIVATE_KEY_ID'];
+
+/** OKTA_ORG_URL with exactly one credential: OKTA_API_TOKEN, or OKTA_CLIENT_ID with its private key */
+function readOkta(r: EnvReader): OktaConfig | undefined {
+  const oauthSet = OAUTH_VARIABLES.filter((n) => r.str(n) !== undefined);
+  if (r.str('OKTA_API_TOKEN') !== undefined && oauthSet.length > 0) {
+    throw new ConfigError('OKTA_API_TOKEN', `cannot be used together with ${oauthSet.join(' and ')}: choose one Okta credential (unset OKTA_API_TOKEN to use the OAuth service app, or unset ${OAUTH_VARIABLES.join(', ')} to keep the API token)`);
+  }
+  if (oauthSet.length === 0) {
+    if (!r.group(['OKTA_ORG_URL', 'OKTA_API_TOKEN'])) return undefined;
+    return { orgUrl: r.url('OKTA_ORG_URL')!, apiToken: r.secret('OKTA_API_TOKEN')! };
+  }
+  if (r.str('OKTA_ORG_URL') === undefined) throw new ConfigError('OKTA_ORG_URL', `must be set too, because ${oauthSet.join(' and ')} ${oauthSet.length > 1 ? 'are' : 'is'} set`);
+  const orgUrl = r.url('OKTA_ORG_URL')!;
+  const clientId = r.str('OKTA_CLIENT_ID');
+  if (clientId === undefined) throw new ConfigError('OKTA_CLIENT_ID', `must be set too (the Client ID of the Okta API Services app), because ${oauthSet.join(' and ')} ${oauthSet.length > 1 ? 'are' : 'is'} set`);
+  const raw = r.secret('OKTA_PRIVATE_KEY');
+  if (raw === undefined) throw new ConfigError('OKTA_PRIVATE_KEY', 'must be set too (the service app\'s private key: PEM or JWK text, or @/path/to/file), because OKTA_CLIENT_ID is set');
+  const keyIdVar = r.str('OKTA_PRIVATE_KEY_ID');
+  let privateKey: OktaSigningKey;
+  try {
+    privateKey = parseOktaKey(keyText(raw), keyIdVar);
+  } catch (err) {
+    if (err instanceof KeyProblem) throw new ConfigError('OKTA_PRIVATE_KEY', err.message);
+    throw err;
+  }
+  if (keyIdVar !== undefined && privateKey.kid !== undefined && privateKey.kid !== keyIdVar) {
+    throw new ConfigError('OKTA_PRIVATE_KEY_ID', `is "${keyIdVar}" but the JWK in OKTA_PRIVATE_KEY has kid "${privateKey.kid}": set the KID Okta shows for this key, or leave OKTA_PRIVATE_KEY_ID unset to use the JWK's`);
+  }
+  const keyId = keyIdVar ?? privateKey.kid;
+  if (keyId === undefined) throw new ConfigError('OKTA_PRIVATE_KEY_ID', 'must be set too (the KID Okta shows next to the public key on the service app), because OKTA_PRIVATE_KEY has no kid of its own');
+  return { orgUrl, oauth: { clientId, privateKey, keyId } };
+}
+
+/** the key itself, or the text of the file `@/path/to/file` names */
+function keyText(raw: string): string {
+  if (!raw.startsWith('@')) return raw;
+  const file = raw.slice(1).trim();
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('OKTA_PRIVATE_KEY', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
 }
 
 function readSlack(r: EnvReader): Config['slack'] {

@@ -1,13 +1,14 @@
 /**
- * The one outgoing HTTP layer of the pollers: JSON calls over a shared undici Agent, with bounded
- * retries on 429 and 5xx that honour what the server asks for (retry-delay.ts), a size limit on every
- * body, and errors that say which call failed and why (http-error.ts).
+ * The one outgoing HTTP layer of the pollers: JSON answers over a shared undici Agent (requests in JSON or,
+ * for OAuth token endpoints, a form), with bounded retries on 429 and 5xx that honour what the server asks
+ * for (retry-delay.ts), a size limit on every body, and errors that say which call failed and why
+ * (http-error.ts). Request bodies are never part of an error or a log line.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
-import { HttpError, describeCall, errorSummary } from './http-error.ts';
+import { HttpError, describeCall, errorDetails, errorSummary } from './http-error.ts';
 import { BodyTooLargeError, readLimited, readPrefix } from './read-limited.ts';
 import { retryDelay } from './retry-delay.ts';
 
@@ -19,6 +20,11 @@ export interface HttpCall {
   headers?: Record<string, string>;
   /** sent as JSON */
   json?: unknown;
+  /**
+   * sent as `application/x-www-form-urlencoded` (an OAuth token request). A function is called again for
+   * every attempt, so a retry can carry fresh values: a client assertion's `jti` may be used only once.
+   */
+  form?: Record<string, string> | (() => Record<string, string>);
 }
 
 export interface JsonResponse {
@@ -76,11 +82,12 @@ export class HttpClient {
       const after = attempt > 1 ? ` (after ${attempt} attempts)` : '';
       let res: Dispatcher.ResponseData;
       try {
+        const { contentType, body } = requestBody(call);
         res = await request(call.url, {
           dispatcher: this.o.dispatcher,
           method: call.method,
-          headers: { accept: 'application/json', 'user-agent': 'oig-chatops', ...(call.json !== undefined ? { 'content-type': 'application/json' } : {}), ...call.headers },
-          body: call.json !== undefined ? JSON.stringify(call.json) : null,
+          headers: { accept: 'application/json', 'user-agent': 'oig-chatops', ...(contentType ? { 'content-type': contentType } : {}), ...call.headers },
+          body,
         });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -94,7 +101,8 @@ export class HttpClient {
       const status = res.statusCode;
       if (status >= 200 && status < 300) return { status, headers: res.headers, body: await this.readJson(call, what, res), url: call.url };
 
-      const summary = errorSummary(await readPrefix(res.body, ERROR_BODY_BYTES).catch(() => ''));
+      const details = errorDetails(await readPrefix(res.body, ERROR_BODY_BYTES).catch(() => ''));
+      const summary = details && errorSummary(details);
       const answered = `${what} answered ${status}${res.statusText ? ` ${res.statusText}` : ''}${summary ? ` (${summary})` : ''}`;
       if (isRetryableStatus(status) && attempt < this.maxAttempts) {
         const delay = await this.wait(call, attempt, status, res.headers);
@@ -103,7 +111,7 @@ export class HttpClient {
         }
         continue;
       }
-      throw new HttpError('HTTP_STATUS', `${call.label} failed: ${answered}${after}`, status);
+      throw new HttpError('HTTP_STATUS', `${call.label} failed: ${answered}${after}`, status, details);
     }
   }
 
@@ -140,4 +148,13 @@ export class HttpClient {
     await this.sleep(d.ms);
     return 'ok';
   }
+}
+
+function requestBody(call: HttpCall): { contentType?: string; body: string | null } {
+  if (call.form !== undefined) {
+    const fields = typeof call.form === 'function' ? call.form() : call.form;
+    return { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams(fields).toString() };
+  }
+  if (call.json !== undefined) return { contentType: 'application/json', body: JSON.stringify(call.json) };
+  return { body: null };
 }

@@ -24,6 +24,8 @@ export class HttpError extends AppError {
     message: string,
     /** the remote status, when there was an answer */
     readonly statusCode?: number,
+    /** the server's own error fields from the body (see errorDetails), for callers that act on them */
+    readonly details?: ErrorDetails,
   ) {
     super(code, message, 502);
     this.name = 'HttpError';
@@ -41,10 +43,16 @@ export function describeCall(method: string, url: string): string {
 }
 
 /**
- * The server's own explanation from an error body, if it has one: Okta `errorSummary` (and errorCode),
- * ASA `message` / `error`. Anything else is not quoted: an unknown body could echo what we sent.
+ * The summary fields of an error body, as the server sent them (strings only): Okta's `errorCode` and
+ * `errorSummary`, OAuth's `error` and `error_description` (RFC 6749 §5.2), ASA's `message` / `error`.
+ * Nothing else of the body is kept: an unknown body could echo what we sent.
  */
-export function errorSummary(text: string): string | undefined {
+export type ErrorDetails = Readonly<Partial<Record<(typeof DETAIL_FIELDS)[number], string>>>;
+
+const DETAIL_FIELDS = ['errorCode', 'errorSummary', 'error', 'message', 'error_description'] as const;
+
+/** the summary fields of an error body, or undefined when it is not JSON or has none */
+export function errorDetails(text: string): ErrorDetails | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -53,10 +61,22 @@ export function errorSummary(text: string): string | undefined {
   }
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
-  const parts = [b.errorCode, b.errorSummary, b.error, b.message, b.error_description].filter(
-    (v): v is string => typeof v === 'string' && v.trim() !== '',
-  );
+  const out: Partial<Record<(typeof DETAIL_FIELDS)[number], string>> = {};
+  for (const f of DETAIL_FIELDS) {
+    const v = b[f];
+    // one line, and short: this ends up in log lines and chat answers
+    if (typeof v === 'string' && v.trim() !== '') out[f] = shorten(v.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), 300);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** the server's own explanation, for an error message: "E0000011: Invalid token provided" */
+export function errorSummary(details: ErrorDetails): string | undefined {
+  const parts = DETAIL_FIELDS.map((f) => details[f]).filter((v): v is string => v !== undefined);
   if (parts.length === 0) return undefined;
-  const summary = [...new Set(parts)].join(': ');
-  return summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
+  return shorten([...new Set(parts)].join(': '), 200);
+}
+
+function shorten(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
