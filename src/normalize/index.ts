@@ -6,7 +6,7 @@
  * `problem`, with a one-line `warning` for the log.
  */
 import type { EventRecord, Source, UnparsedRecord } from '../domain/records.ts';
-import { DECIDE, REMEDIATE, familyOf } from '../okta/event-types.ts';
+import { DECIDE, REMEDIATE, familyOf, isPamEventType } from '../okta/event-types.ts';
 import { EVENT_HOOK_TYPE } from '../okta/log-event.ts';
 import { normalizeAccessRequest } from './access-request.ts';
 import { normalizeAccessReview } from './access-review.ts';
@@ -14,6 +14,7 @@ import { baseFields, recordId, type Base } from './base.ts';
 import { normalizeCampaign, normalizeDecision, normalizeRemediation } from './certification.ts';
 import { compact } from './compact.ts';
 import { asObject, eventTypeOf, publishedAt, type RawEvent } from './fields.ts';
+import { normalizeOpa } from './opa.ts';
 import { normalizeOther } from './other.ts';
 import { normalizeSystemAlert } from './system.ts';
 
@@ -26,6 +27,8 @@ export interface Normalized {
 function mapByType(event: RawEvent, base: Base): EventRecord {
   if (base.type === DECIDE) return normalizeDecision(event, base);
   if (base.type === REMEDIATE) return normalizeRemediation(event, base);
+  // Okta Privileged Access audits (System Log `pam.*`): the same records as the ASA poller's
+  if (isPamEventType(base.type)) return normalizeOpa(event, base);
   switch (familyOf(base.type)) {
     case 'certification':
       return normalizeCampaign(event, base);

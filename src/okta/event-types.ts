@@ -82,6 +82,18 @@ export const GOVERNANCE_EVENT_TYPES = [
   ...SYSTEM_EVENT_TYPES,
 ] as const;
 
+/**
+ * Okta Privileged Access (OPA) writes its audit events to the System Log as `pam.*` types (153 in Okta's
+ * catalog, release 2026.08.1: test/fixtures/asa/okta-eventtypes-category-asa.json), the twins of ASA's
+ * auditsV2 `details.type`s. They are read only when OKTA_SYSTEM_LOG_PAM=1, by prefix: OPA adds types often
+ * (19 of the catalog's types were added in 2026 alone), and a list would miss the new ones.
+ */
+export const PAM_PREFIX = 'pam.';
+
+export function isPamEventType(eventType: string): boolean {
+  return eventType.startsWith(PAM_PREFIX) && eventType.length > PAM_PREFIX.length;
+}
+
 export type GovernanceEventType = (typeof GOVERNANCE_EVENT_TYPES)[number];
 
 const FAMILY_BY_TYPE: ReadonlyMap<string, Family> = new Map<string, Family>([
@@ -93,10 +105,11 @@ const FAMILY_BY_TYPE: ReadonlyMap<string, Family> = new Map<string, Family>([
 
 /**
  * The family of a known event type; anything else is `other` (stored with its displayMessage, never dropped).
- * Exact match on purpose: a new `certification.*` type Okta adds later must not be read as a decision.
+ * Exact match on purpose: a new `certification.*` type Okta adds later must not be read as a decision. OPA's
+ * `pam.*` types are the one prefix: every one of them is an ASA/OPA audit event, whatever its action.
  */
 export function familyOf(eventType: string): Family {
-  return FAMILY_BY_TYPE.get(eventType) ?? 'other';
+  return FAMILY_BY_TYPE.get(eventType) ?? (isPamEventType(eventType) ? 'asa' : 'other');
 }
 
 export function isGovernanceEventType(eventType: string): eventType is GovernanceEventType {

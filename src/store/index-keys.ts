@@ -58,6 +58,8 @@ export function indexKeys(r: EventRecord, add: KeySink, norm: Normalizer = norma
       break;
     case 'asa':
       if (r.user) add('principal', norm(r.user));
+      // OPA events (System Log pam.*) carry the Okta actor: found by Okta id and name as well as by login
+      partyKeys(r.actor, 'principal', add, norm);
       if (r.server) add('resource', norm(r.server));
       break;
     default:

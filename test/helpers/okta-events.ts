@@ -413,3 +413,55 @@ export function systemEvent(type: string, o: SystemOptions = {}): LogEvent {
   else if (type.startsWith('system.api_token.') || type.startsWith('security.')) actor = ADMIN;
   return build(type, o, { actor, ...systemDefaults(type, o) });
 }
+
+// ---- Okta Privileged Access (System Log pam.*) -----------------------------------------------------------
+
+export interface PamOptions extends CommonOptions {
+  /** debugData.serverHostnames (comma-separated in Okta's sample); none when empty */
+  servers?: string[];
+  project?: string;
+  team?: string;
+  /** targets of type "Group" (an OPA group pushed from Okta carries the Okta group's name) */
+  groups?: string[];
+  /** more targets after the Project, Team and groups */
+  extraTargets?: LogParty[];
+}
+
+/**
+ * An OPA audit event as the System Log holds it, shaped like Okta's published `pam.user_creds.issue` sample
+ * (test/fixtures/okta/pam.user_creds.issue.workload.json): the actor is the Okta principal (PRINCIPAL, a
+ * `User`, unless given), debugData names the team and servers, targets the Project and Team.
+ */
+export function pamEvent(type: string, o: PamOptions = {}): LogEvent {
+  const servers = o.servers ?? ['web-01'];
+  const team = o.team ?? 'acme';
+  const targets: LogParty[] = [
+    party({ id: randomUUID(), name: o.project ?? 'prod', login: 'project' }, 'Project'),
+    party({ id: randomUUID(), name: team, login: 'team' }, 'Team'),
+    ...(o.groups ?? []).map((g) => party({ id: randomUUID(), name: g, login: g }, 'Group')),
+    ...(o.extraTargets ?? []),
+  ];
+  const event = build(type.startsWith('pam.') ? type : `pam.${type}`, o, {
+    actor: PRINCIPAL,
+    displayMessage: `(PAM) ${type}`,
+    data: {
+      teamName: team,
+      traceId: `1-${randomBytes(4).toString('hex')}-${randomBytes(12).toString('hex')}`,
+      clientIp: '198.51.100.7',
+      client: 'ASA_CLIENT',
+      ...(servers.length > 0 ? { servers: servers.map(() => randomUUID()).join(','), serverHostnames: servers.join(',') } : {}),
+    },
+    target: o.target ?? targets,
+  });
+  // not governance: no requestUri / url of the governance API
+  const data = event.debugContext?.debugData as Record<string, unknown> | undefined;
+  if (data && o.debugData?.requestUri === undefined) {
+    delete data.requestUri;
+    delete data.url;
+    delete data.requestId;
+  }
+  if (o.workflows === undefined && o.rawUserAgent === undefined) {
+    event.client = { ...event.client, userAgent: { rawUserAgent: 'ScaleFT/1.108.0 (sft; darwin)', os: null, browser: null } };
+  }
+  return event;
+}

@@ -18,6 +18,8 @@ describe('normalizeEvent: dispatch', () => {
     ['system.api_token.create.panther-test.json', 'system_alert', 'system'],
     ['system.org.rate_limit.warning.panther-test.json', 'system_alert', 'system'],
     ['user.lifecycle.deactivate.json', 'other', 'other'],
+    ['pam.user_creds.issue.workload.json', 'asa', 'asa'],
+    ['pam.secret.reveal.user.json', 'asa', 'asa'],
   ])('%s → kind %s, family %s', (name, kind, family) => {
     const { record, warning } = normalize(fixture(name));
     expect(record).toMatchObject({ kind, family });
