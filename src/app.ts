@@ -8,6 +8,7 @@ import { sendJson, HttpRouter, type Handler } from './http/http-server.ts';
 import { Intake } from './intake/intake.ts';
 import { NormalizePool } from './intake/normalize-pool.ts';
 import { WorkflowsOwnerCheck } from './intake/workflows-owner-check.ts';
+import { StillUsedIndex } from './correlate/still-used-index.ts';
 import { Metrics } from './metrics.ts';
 import { hookRoutes } from './okta/hook-route.ts';
 import { oktaConnection, type OktaConnection } from './okta/okta-auth.ts';
@@ -56,6 +57,8 @@ export class Bot {
   private routing: Routing | undefined;
   private tasks: (TaskIntake & TaskCards) | undefined;
   private readonly owners: WorkflowsOwnerCheck;
+  /** "revoked but still used": a routing stage, and what /oig user and /oig stats read */
+  readonly stillUsed: StillUsedIndex;
 
   constructor(private readonly o: BotOptions) {
     this.store =
@@ -70,6 +73,7 @@ export class Bot {
     this.intake = new Intake(this.store, this.metrics, o.log);
     this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});
     this.owners = new WorkflowsOwnerCheck(o.log);
+    this.stillUsed = new StillUsedIndex(this.store, o.config.asaUserMap);
     this.intake.onStored((records) => this.routing?.push(records));
 
     this.normalizer = new NormalizePool(o.log);
@@ -97,7 +101,7 @@ export class Bot {
     this.dataDirLease = await holdDataDir(this.o.config.dataDir, 'bot');
     await this.store.open();
     // route what was stored but not routed before anything new arrives (a crash after an ack)
-    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.o.config.dataDir), metrics: this.metrics, log: this.o.log, ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
+    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.o.config.dataDir), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
     routing.observe((records) => this.owners.check(records));
     if (this.tasks) routing.useTasks(this.tasks);
     this.routing = routing;

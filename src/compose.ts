@@ -83,7 +83,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     dataDir: config.dataDir,
     log,
     metrics: bot.metrics,
-    commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats },
+    commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats, stillUsed: bot.stillUsed },
     // one new message in flight at a time across Slack and Teams: a kill -9 can repeat at most one post
     postGate: new PostGate(),
     ...(followUp ? { taskQueue: followUp.queue } : {}),

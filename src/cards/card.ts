@@ -21,7 +21,9 @@ export type CardKind =
   /** many certification cards of one campaign at once, collected into one message (src/delivery/digest.ts) */
   | 'digest'
   /** events that were already old when they arrived, summarised in one message (src/delivery/catch-up.ts) */
-  | 'catch_up';
+  | 'catch_up'
+  /** ASA/OPA used by a person after a REVOKE decision took their access (src/cards/still-used-card.ts) */
+  | 'still_used';
 
 /** How loud a card is: colours in Slack/Teams, a marker in the terminal. */
 export type Severity = 'info' | 'success' | 'warning' | 'danger';

@@ -32,6 +32,14 @@ export function manualTaskId(r: ItemRecord): string {
   return r.item !== undefined ? `item:${r.item}` : `event:${r.id}`;
 }
 
+/**
+ * The "revoked but still used" reply of a campaign item (src/cards/still-used-card.ts): one per item, edited
+ * in place as further uses come in.
+ */
+export function stillUsedKey(r: ItemRecord): string {
+  return `still-used:${itemOf(r)}`;
+}
+
 export function requestKey(requestId: string): string {
   return `request:${requestId}`;
 }

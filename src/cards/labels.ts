@@ -18,4 +18,5 @@ export const KIND_LABELS: Record<CardKind, string> = {
   asa: 'Okta Advanced Server Access',
   digest: 'Campaign digest',
   catch_up: 'Caught up',
+  still_used: 'Revoked but still used',
 };

@@ -2,6 +2,7 @@
  * What the command engine reads. The store answers from memory; the work queue and the bot's status come
  * through small interfaces so the engine knows nothing of Slack, Teams or how pollers are built.
  */
+import type { StillUsedReader } from '../correlate/still-used-watch.ts';
 import type { TaskSource } from '../followup/task.ts';
 import type { EventStore } from '../store/event-store.ts';
 
@@ -35,5 +36,7 @@ export interface CommandDeps {
   /** the manual-remediation work queue; without it `skipped` says it is not available */
   tasks?: TaskSource;
   stats?: StatsSource;
+  /** "revoked but still used" flags (src/correlate): shown by `user`, counted by `stats` */
+  stillUsed?: StillUsedReader;
   now?: () => Date;
 }

@@ -23,6 +23,14 @@ export function stats(deps: CommandDeps): Answer {
   for (const p of pollers) {
     add('poller', p.name, `${p.lastRunAt ? `last run ${when(p.lastRunAt)}` : 'not run yet'}${p.result ? ` (${p.result})` : ''}${p.nextRunAt ? `, next ${when(p.nextRunAt)}` : ''}`);
   }
+  // "revoked but still used": counters the index keeps current (src/correlate), nothing scanned here
+  const used = deps.stillUsed?.totals();
+  if (used) {
+    add('still used', 'revokes watched', String(used.watched));
+    add('still used', 'revokes used after', String(used.revokesUsed));
+    add('still used', 'uses after a revoke', `${used.uses} (${used.strong} strong, ${used.uses - used.strong} by name only; ${used.history} from history)`);
+    if (used.lastUseAt) add('still used', 'last use', when(used.lastUseAt));
+  }
   const delivery = deps.stats?.delivery?.();
   // how long the oldest card has waited: a channel the chat refuses keeps its cards, and this is how long
   const waited = delivery?.oldestQueuedAt ? `, oldest queued ${when(delivery.oldestQueuedAt)} (${age(delivery.oldestQueuedAt, deps.now?.() ?? new Date())} ago)` : '';
@@ -47,6 +55,7 @@ export function stats(deps: CommandDeps): Answer {
       `Stored events: ${s.events}`,
       `Last event received: ${s.lastReceivedAt ? when(s.lastReceivedAt) : 'none yet'}`,
       pollers.length ? `Pollers: ${pollers.length}` : 'Pollers: none configured',
+      ...(used ? [`Revoked but still used: ${used.revokesUsed} revoke(s), ${used.uses} use(s) after the revoke (${used.strong} strong)`] : []),
       delivery ? `Outbox: ${delivery.outbox} waiting, ${delivery.errors.length} delivery problem(s)${waited}` : 'Delivery: no status available',
     ],
     columns: ['section', 'name', 'value'],

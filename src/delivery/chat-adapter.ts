@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { CommandDeps, StatsSource } from '../commands/deps.ts';
+import type { StillUsedReader } from '../correlate/still-used-watch.ts';
 import { oldestOf } from '../commands/stats.ts';
 import type { Config } from '../config/config.ts';
 import type { PressOutcome } from '../followup/work-queue.ts';
@@ -30,7 +31,7 @@ export interface ChatAdapterDeps {
    * for `/oig skipped` and `/oig stats`: the work queue, and the bot's status (pollers, delivery); the
    * adapter reports its own delivery unless `stats.delivery` is given
    */
-  commands?: { tasks?: TaskSource; stats?: StatsSource };
+  commands?: { tasks?: TaskSource; stats?: StatsSource; stillUsed?: StillUsedReader };
   /** one new message in flight at a time across every chat (post-gate.ts) */
   postGate?: PostGate;
   /** the work queue the manual-remediation buttons press; without it a press is answered "not available" */
@@ -65,5 +66,6 @@ export function chatCommandDeps(deps: ChatAdapterDeps, outbox: Outbox, problems:
   const given = deps.commands?.stats;
   const own = () => ({ outbox: outbox.size, ...oldestOf([outbox.oldestQueuedAt()]), errors: problems.list().map((p) => problemLine(p)) });
   const stats: StatsSource = { ...given, delivery: given?.delivery ?? own };
-  return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}) };
+  const stillUsed = deps.commands?.stillUsed;
+  return { store: deps.store, stats, ...(deps.commands?.tasks ? { tasks: deps.commands.tasks } : {}), ...(stillUsed ? { stillUsed } : {}) };
 }

@@ -3,7 +3,8 @@
  * Intake hands every newly committed record here (in log order); a single pump routes them in batches:
  *
  *   1. the work queue opens or closes manual-remediation tasks (durable, and harmless to repeat);
- *   2. `cardsFor` (route.ts, pure) says which cards each record makes;
+ *   2. `cardsFor` (route.ts, pure) says which cards each record makes, and stages with memory (route-stage.ts:
+ *      "revoked but still used") add theirs;
  *   3. the dispatcher (src/delivery) summarises history, folds bursts into digests and queues the cards in
  *      every outbox, each outbox writing the batch's log position in the same write as its cards;
  *   4. the routing cursor (routing-cursor.ts) moves past the batch.
@@ -15,6 +16,7 @@
  * retried; nothing moves past it. A clean stop lets the pump finish, within a time budget.
  */
 import type { Logger } from 'pino';
+import type { Card } from '../cards/card.ts';
 import type { EventRecord, RemediationRecord } from '../domain/records.ts';
 import { DispatchStopped, type CardDispatcher } from '../delivery/card-dispatcher.ts';
 import type { RoutedRecord } from '../delivery/digest.ts';
@@ -22,6 +24,7 @@ import type { Metrics } from '../metrics.ts';
 import { backoffMs, Sleepers } from '../sleepers.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { cardsFor } from './route.ts';
+import type { RouteStage } from './route-stage.ts';
 import type { RoutingCursor } from './routing-cursor.ts';
 
 /** the work queue as routing feeds it */
@@ -39,6 +42,8 @@ export interface RoutingDeps {
   log: Logger;
   /** first wait after the work queue refused a batch (doubles up to 30 s) */
   retryBaseMs?: number;
+  /** stages that add cards from what came before in the log (rebuilt at start through the cursor) */
+  stages?: readonly RouteStage[];
 }
 
 /** records routed at once at most: a digest sees a whole burst, and a restart's backlog goes in big steps */
@@ -85,6 +90,13 @@ export class Routing {
     if (this.tasks) {
       const opened = await this.tasks.reconcile(remediationsOf(this.d.store));
       if (opened > 0) this.d.log.warn({ opened }, 'opened manual-remediation tasks for stored remediations that had none');
+    }
+    for (const stage of this.d.stages ?? []) {
+      try {
+        stage.start(from);
+      } catch (err) {
+        this.d.log.error({ err, stage: stage.name }, 'a routing stage could not rebuild its state; its cards may be missing');
+      }
     }
     const pending = this.d.store.recordsAfter(from);
     this.backlog = [...pending, ...this.backlog.filter((r) => (r.seq ?? 0) > (pending[pending.length - 1]?.seq ?? from))];
@@ -178,10 +190,29 @@ export class Routing {
         routed.push({ record, cards: [] });
       }
     }
+    this.addStageCards(batch, routed);
     const through = batch.reduce((max, r) => Math.max(max, r.seq ?? 0), 0);
     await this.d.dispatcher.dispatch(routed, through > 0 ? through : undefined);
     if (through > 0) this.d.cursor.advance(through);
     this.d.metrics.routingBacklog.set(this.backlog.length);
+  }
+
+  /** each stage's cards go after the cards of the record they came with */
+  private addStageCards(batch: readonly EventRecord[], routed: RoutedRecord[]): void {
+    for (const stage of this.d.stages ?? []) {
+      let extra: ReadonlyMap<EventRecord, readonly Card[]>;
+      try {
+        extra = stage.cardsFor(batch);
+      } catch (err) {
+        this.d.log.error({ err, stage: stage.name }, 'a routing stage failed on a batch; its cards for it are missing');
+        continue;
+      }
+      if (extra.size === 0) continue;
+      for (let i = 0; i < routed.length; i++) {
+        const more = extra.get(routed[i]!.record);
+        if (more && more.length > 0) routed[i] = { record: routed[i]!.record, cards: [...routed[i]!.cards, ...more] };
+      }
+    }
   }
 
   /** runs `step` until it succeeds; waits in between (a full disk); gives up only when stopping for good */
