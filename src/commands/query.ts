@@ -3,7 +3,10 @@
  * and Teams adapters both parse the same words into these.
  */
 
-/** `since 7d` is relative to when the query runs (so a "more" page an hour later still means 7 days); a date is absolute */
+/**
+ * `since 7d` is relative to when the query runs (so a "more" page an hour later still means 7 days); a date is
+ * absolute, UTC unless it was typed with an offset (`iso` is always UTC).
+ */
 export type Since = { kind: 'relative'; ms: number; text: string } | { kind: 'date'; iso: string; text: string };
 
 export type OigQuery =
@@ -16,7 +19,7 @@ export type OigQuery =
   | { kind: 'user'; name: string }
   | { kind: 'resource'; name: string }
   | { kind: 'requests'; open: boolean }
-  | { kind: 'asa'; target?: string }
+  | { kind: 'asa'; target?: string; since?: Since }
   | { kind: 'stats' };
 
 export interface ParsedCommand {

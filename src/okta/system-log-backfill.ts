@@ -9,6 +9,11 @@
  * the newest `published` it stored, or Okta's clock (Date header) when the last complete run began,
  * whichever is later. Using the run time too keeps a quiet org from re-reading the same old events every
  * few minutes. The mark moves only after a run has stored every page of every query.
+ *
+ * With `pam` (OKTA_SYSTEM_LOG_PAM=1) one more query reads Okta Privileged Access's audit events
+ * (`eventType sw "pam."`, event-types.ts): the System Log is where OPA keeps them, it has no auditsV2. The
+ * first run that asks for them reads `firstLookbackMs` back for them, not from the governance mark, so
+ * turning the setting on later still brings the last day's OPA activity.
  */
 import type { Logger } from 'pino';
 import type { HttpClient } from '../http-client/http-client.ts';
@@ -18,10 +23,10 @@ import { ExecutionLog } from '../pollers/execution-log.ts';
 import { ScheduledPoller } from '../pollers/scheduled-poller.ts';
 import type { RunTrigger } from '../pollers/run-entry.ts';
 import { StateFile } from '../store/state-file.ts';
-import { GOVERNANCE_EVENT_TYPES } from './event-types.ts';
+import { GOVERNANCE_EVENT_TYPES, PAM_PREFIX } from './event-types.ts';
 import type { OktaConnection } from './okta-auth.ts';
 import { SYSTEM_LOG_MAX_LIMIT, SystemLogClient } from './system-log-client.ts';
-import { MAX_FILTER_LENGTH, eventTypeFilters } from './system-log-filter.ts';
+import { MAX_FILTER_LENGTH, eventTypeFilters, eventTypePrefixFilter } from './system-log-filter.ts';
 import { backfillRunLine, type BackfillRunEntry } from './system-log-run.ts';
 
 const MINUTE = 60_000;
@@ -47,6 +52,8 @@ export interface SystemLogBackfillOptions {
   limit?: number;
   maxFilterLength?: number;
   eventTypes?: readonly string[];
+  /** also read Okta Privileged Access audit events (`pam.*`), OKTA_SYSTEM_LOG_PAM=1 */
+  pam?: boolean;
   runAtStart?: boolean;
   now?: () => number;
 }
@@ -55,6 +62,8 @@ interface BackfillState {
   /** ISO time the backfill has covered up to */
   mark?: string;
   lastRunAt?: string;
+  /** the last complete run read the pam.* events too (the mark covers them) */
+  pam?: boolean;
 }
 
 export interface BackfillStatus {
@@ -73,6 +82,7 @@ export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
   private readonly runs: ExecutionLog<BackfillRunEntry>;
   private readonly client: SystemLogClient;
   private readonly filters: string[];
+  private readonly pamFilter: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly o: SystemLogBackfillOptions) {
@@ -84,6 +94,7 @@ export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
     this.state = new StateFile<BackfillState>(o.dataDir, 'system-log-backfill', {});
     this.client = new SystemLogClient(o.http, o.okta);
     this.filters = eventTypeFilters(o.eventTypes ?? GOVERNANCE_EVENT_TYPES, o.maxFilterLength ?? MAX_FILTER_LENGTH);
+    this.pamFilter = o.pam === true ? eventTypePrefixFilter(PAM_PREFIX) : undefined;
   }
 
   status(): BackfillStatus {
@@ -118,9 +129,13 @@ export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
     const limit = Math.min(SYSTEM_LOG_MAX_LIMIT, Math.max(1, this.o.limit ?? SYSTEM_LOG_MAX_LIMIT));
     let covered = this.state.data.mark ? Date.parse(this.state.data.mark) : 0;
     let runBegan: number | undefined;
-    for (const filter of this.filters) {
+    const queries = this.filters.map((filter) => ({ filter, since }));
+    if (this.pamFilter !== undefined) {
+      queries.push({ filter: this.pamFilter, since: this.state.data.pam === true ? since : this.since(started, true) });
+    }
+    for (const { filter, since: from } of queries) {
       entry.queries++;
-      let url = this.client.firstPageUrl(since, filter, limit);
+      let url = this.client.firstPageUrl(from, filter, limit);
       for (let pages = 0; ; pages++) {
         if (pages >= MAX_PAGES_PER_QUERY) throw new Error(`Okta System Log: still not at the end after ${pages} pages; the next run goes on`);
         const page = await this.client.page(url);
@@ -140,11 +155,14 @@ export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
     await this.state.update((d) => {
       d.mark = mark;
       d.lastRunAt = new Date(this.now()).toISOString();
+      if (this.pamFilter !== undefined) d.pam = true;
+      else delete d.pam;
     });
   }
 
-  private since(now: number): Date {
-    const mark = this.state.data.mark ? Date.parse(this.state.data.mark) : NaN;
+  /** from the mark (minus the overlap); `fresh`: as on a first run, for a query the mark does not cover yet */
+  private since(now: number, fresh = false): Date {
+    const mark = this.state.data.mark && !fresh ? Date.parse(this.state.data.mark) : NaN;
     const from = Number.isNaN(mark) ? now - (this.o.firstLookbackMs ?? 24 * 60 * MINUTE) : mark - (this.o.overlapMs ?? 10 * MINUTE);
     return new Date(Math.max(from, now - MAX_LOOKBACK_MS));
   }

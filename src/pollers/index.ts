@@ -1,6 +1,7 @@
 /**
  * The pollers, assembled for main.ts: the ASA audit poller when ASA_* is set (SPEC §6), the System Log
- * backfill when the Okta API is configured (SPEC §3). Both share one undici Agent and feed
+ * backfill when the Okta API is configured (SPEC §3), reading Okta Privileged Access `pam.*` audit events too when
+ * OKTA_SYSTEM_LOG_PAM=1 (SPEC §9). Both share one undici Agent and feed
  * the same intake as the hook. They write DATA_DIR (checkpoints, run logs) under the bot's DATA_DIR lock,
  * taken in Bot.start() (store/data-dir-lock.ts), so `npm run asa` cannot poll into the same folder.
  */
@@ -49,7 +50,7 @@ export function createPollers(deps: PollerDeps): Pollers {
   const http = new HttpClient({ ...retries, dispatcher: agent, log: deps.log.child({ component: 'http-client' }) });
   const asa = config.asa ? new AsaPoller({ asa: config.asa, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'asa' }) }) : undefined;
   const systemLog = deps.okta
-    ? new SystemLogBackfill({ okta: deps.okta, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'system_log' }) })
+    ? new SystemLogBackfill({ okta: deps.okta, intake, dataDir, metrics, http, pam: config.systemLogPam, log: deps.log.child({ poller: 'system_log' }) })
     : undefined;
   return {
     ...(asa ? { asa } : {}),
