@@ -5,7 +5,7 @@
  * more; anything else is refused here, at start, with a sentence that says what was given instead.
  * The problems never quote the key.
  */
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export type SigningAlg = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
 
@@ -73,7 +73,7 @@ function pickJwk(text: string, kid: string | undefined): JsonWebKey {
 
 function fromJwk(jwk: JsonWebKey): OktaSigningKey {
   if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string') throw new KeyProblem('is JSON but not a JWK (it has no "kty")');
-  if (jwk.kty !== 'RSA' && jwk.kty !== 'EC') throw new KeyProblem(`is a ${jwk.kty} key; ${ACCEPTED}`);
+  if (jwk.kty !== 'RSA' && jwk.kty !== 'EC') throw new KeyProblem(`is a key of type ${jwk.kty}; ${ACCEPTED}`);
   if (typeof jwk.d !== 'string') {
     throw new KeyProblem('is a public JWK (it has no "d"); the bot needs the private key, and the public key is what you register on the Okta app');
   }
@@ -100,7 +100,7 @@ function algFor(key: KeyObject): SigningAlg {
     if (!alg) throw new KeyProblem(`is an EC key on curve ${details.namedCurve ?? 'unknown'}; ${ACCEPTED}`);
     return alg;
   }
-  throw new KeyProblem(`is a ${key.asymmetricKeyType ?? 'unknown'} key; ${ACCEPTED}`);
+  throw new KeyProblem(`is a key of type ${key.asymmetricKeyType ?? 'unknown'}; ${ACCEPTED}`);
 }
 
 /** node:crypto's reason without anything of the input: its messages name formats, never key material */
@@ -108,9 +108,4 @@ function readError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
   return code ? `${code}: ${message}` : message;
-}
-
-/** the public half, for tests and for telling the user what to register */
-export function publicJwk(k: OktaSigningKey): JsonWebKey {
-  return createPublicKey(k.key).export({ format: 'jwk' });
 }
