@@ -142,6 +142,9 @@ function readOkta(r: EnvReader): OktaConfig | undefined {
     throw new ConfigError('OKTA_API_TOKEN', `cannot be used together with ${oauthSet.join(' and ')}: choose one Okta credential (unset OKTA_API_TOKEN to use the OAuth service app, or unset ${OAUTH_VARIABLES.join(', ')} to keep the API token)`);
   }
   if (oauthSet.length === 0) {
+    if (r.str('OKTA_ORG_URL') !== undefined && r.str('OKTA_API_TOKEN') === undefined) {
+      throw new ConfigError('OKTA_API_TOKEN', 'must be set too, because OKTA_ORG_URL is set (or use an OAuth service app: OKTA_CLIENT_ID and OKTA_PRIVATE_KEY)');
+    }
     if (!r.group(['OKTA_ORG_URL', 'OKTA_API_TOKEN'])) return undefined;
     return { orgUrl: r.url('OKTA_ORG_URL')!, apiToken: r.secret('OKTA_API_TOKEN')! };
   }

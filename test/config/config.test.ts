@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { serviceAppKey } from '../helpers/fake-okta-oauth.ts';
 
 const load = (env: Record<string, string>) => loadConfig(env, '/srv/bot');
 
@@ -60,7 +64,7 @@ describe('loadConfig', () => {
     [{ RETENTION_DAYS: '0' }, /^RETENTION_DAYS: /],
     [{ OKTA_HOOK_SECRET: 'short' }, /^OKTA_HOOK_SECRET: is too short \(5 characters, need at least 16\)$/],
     [{ OKTA_HOOK_AUTH_HEADER: 'bad header' }, /^OKTA_HOOK_AUTH_HEADER: /],
-    [{ OKTA_ORG_URL: 'https://acme.okta.com' }, /^OKTA_API_TOKEN: must be set too, because OKTA_ORG_URL is set$/],
+    [{ OKTA_ORG_URL: 'https://acme.okta.com' }, /^OKTA_API_TOKEN: must be set too, because OKTA_ORG_URL is set \(or use an OAuth service app: OKTA_CLIENT_ID and OKTA_PRIVATE_KEY\)$/],
     [{ OKTA_ORG_URL: 'http://acme.okta.com', OKTA_API_TOKEN: 'x' }, /^OKTA_ORG_URL: must be an https:\/\/ URL/],
     [{ OKTA_ORG_URL: 'not a url', OKTA_API_TOKEN: 'x' }, /^OKTA_ORG_URL: is not a URL/],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET: must be set for Slack over HTTP/],
@@ -112,5 +116,62 @@ describe('issue 12 settings', () => {
     expect(loadConfig({ ASA_USER_MAP: 'Alice@Acme.com=alice_admin, 00u123=bob' }).asaUserMap).toEqual({ 'alice@acme.com': 'alice_admin', '00u123': 'bob' });
     expect(() => loadConfig({ ASA_USER_MAP: 'alice' })).toThrow(/^ASA_USER_MAP: must be pairs/);
     expect(() => loadConfig({ ASA_USER_MAP: '@/nonexistent/map.txt' })).toThrow(/^ASA_USER_MAP: cannot read \/nonexistent\/map.txt \(ENOENT\)/);
+  });
+});
+
+describe('Okta OAuth service app (OKTA_CLIENT_ID, OKTA_PRIVATE_KEY, OKTA_PRIVATE_KEY_ID)', () => {
+  const rsa = serviceAppKey('rsa', 'kid-rsa');
+  const ec = serviceAppKey('ec256', 'kid-ec');
+  const ORG = { OKTA_ORG_URL: 'https://acme.okta.com/' };
+  const oauth = (extra: Record<string, string> = {}) => ({ ...ORG, OKTA_CLIENT_ID: '0oaApp1', OKTA_PRIVATE_KEY: rsa.privatePem, OKTA_PRIVATE_KEY_ID: 'kid-rsa', ...extra });
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'oig-key-'));
+    await writeFile(path.join(dir, 'key.pem'), ec.privatePem);
+    await writeFile(path.join(dir, 'key.json'), JSON.stringify(ec.privateJwk));
+    await writeFile(path.join(dir, 'locked.pem'), rsa.privatePem);
+    await chmod(path.join(dir, 'locked.pem'), 0o000);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('reads the org, the client id, the parsed key and its key id; no API token', () => {
+    const c = load(oauth());
+    expect(c.okta).toMatchObject({ orgUrl: 'https://acme.okta.com', oauth: { clientId: '0oaApp1', keyId: 'kid-rsa', privateKey: { alg: 'RS256' } } });
+    expect(c.okta!.apiToken).toBeUndefined();
+    expect(c.okta!.oauth!.privateKey.key.type).toBe('private');
+  });
+
+  it('reads the key from @/path/to/file, PEM or JWK; a JWK\'s kid stands in for OKTA_PRIVATE_KEY_ID', () => {
+    expect(load(oauth({ OKTA_PRIVATE_KEY: `@${path.join(dir, 'key.pem')}`, OKTA_PRIVATE_KEY_ID: 'k9' })).okta!.oauth).toMatchObject({ keyId: 'k9', privateKey: { alg: 'ES256' } });
+    const jwk = load(oauth({ OKTA_PRIVATE_KEY: `@${path.join(dir, 'key.json')}`, OKTA_PRIVATE_KEY_ID: '' }));
+    expect(jwk.okta!.oauth!.keyId).toBe('kid-ec');
+    expect(load(oauth({ OKTA_PRIVATE_KEY: JSON.stringify(ec.privateJwk), OKTA_PRIVATE_KEY_ID: 'kid-ec' })).okta!.oauth!.keyId).toBe('kid-ec');
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['both credentials', { OKTA_API_TOKEN: '00abc' }, /^OKTA_API_TOKEN: cannot be used together with OKTA_CLIENT_ID and OKTA_PRIVATE_KEY and OKTA_PRIVATE_KEY_ID: choose one Okta credential/],
+    ['no key', { OKTA_PRIVATE_KEY: '' }, /^OKTA_PRIVATE_KEY: must be set too \(the service app's private key: PEM or JWK text, or @\/path\/to\/file\), because OKTA_CLIENT_ID is set$/],
+    ['no client id', { OKTA_CLIENT_ID: '' }, /^OKTA_CLIENT_ID: must be set too \(the Client ID of the Okta API Services app\), because OKTA_PRIVATE_KEY and OKTA_PRIVATE_KEY_ID are set$/],
+    ['no org', { OKTA_ORG_URL: '' }, /^OKTA_ORG_URL: must be set too, because OKTA_CLIENT_ID and OKTA_PRIVATE_KEY and OKTA_PRIVATE_KEY_ID are set$/],
+    ['a PEM without a key id', { OKTA_PRIVATE_KEY_ID: '' }, /^OKTA_PRIVATE_KEY_ID: must be set too \(the KID Okta shows next to the public key on the service app\)/],
+    ['a key id the JWK contradicts', { OKTA_PRIVATE_KEY: JSON.stringify(rsa.privateJwk), OKTA_PRIVATE_KEY_ID: 'kid-other' }, /^OKTA_PRIVATE_KEY_ID: is "kid-other" but the JWK in OKTA_PRIVATE_KEY has kid "kid-rsa"/],
+    ['not a key', { OKTA_PRIVATE_KEY: 'hunter2-not-a-key' }, /^OKTA_PRIVATE_KEY: is neither a PEM private key/],
+    ['a public key', { OKTA_PRIVATE_KEY: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString() }, /^OKTA_PRIVATE_KEY: is a public key \(PUBLIC KEY\); the bot needs the private key, and the public key is what you register on the Okta app$/],
+    ['an unreadable file', { OKTA_PRIVATE_KEY: '@/nonexistent/key.pem' }, /^OKTA_PRIVATE_KEY: cannot read \/nonexistent\/key.pem \(ENOENT\)$/],
+    ['a key id without the rest', { OKTA_CLIENT_ID: '', OKTA_PRIVATE_KEY: '', OKTA_PRIVATE_KEY_ID: 'kid-rsa' }, /^OKTA_CLIENT_ID: must be set too/],
+  ])('refuses %s with one line naming the variable', (_name, extra, message) => {
+    const text = errorOf(oauth(extra));
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+    expect(text).not.toContain(rsa.privatePem.split('\n')[3]);
+  });
+
+  it('says when the key file cannot be read for permissions', () => {
+    if (process.getuid?.() === 0) return; // root reads any file
+    expect(errorOf(oauth({ OKTA_PRIVATE_KEY: `@${path.join(dir, 'locked.pem')}` }))).toMatch(/^OKTA_PRIVATE_KEY: cannot read .*locked\.pem \(EACCES\)$/);
+  });
+
+  it('lets OKTA_SYSTEM_LOG_PAM use the OAuth credential', () => {
+    expect(load(oauth({ OKTA_SYSTEM_LOG_PAM: '1' })).systemLogPam).toBe(true);
   });
 });
