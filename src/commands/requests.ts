@@ -30,14 +30,15 @@ export function requests(q: Extract<OigQuery, { kind: 'requests' }>, deps: Comma
     const forWhom = who(last.requestedFor ?? first.requestedFor);
     return {
       line: `${when(last.at)} · ${state} · ${subject}${forWhom ? ` · for ${forWhom}` : ''}`,
-      cells: [last.request ?? '', state, subject, forWhom, who(first.requester), what(last.resource ?? first.resource), first.at, last.at],
+      cells: [last.request ?? '', state, subject, forWhom, who(first.requester), what(last.resource ?? first.resource), first.at, last.at, last.id],
     };
   });
   return {
     title: q.open ? 'Open access requests' : 'Access requests',
     matched: rows.length,
     summary: [],
-    columns: ['request', 'state', 'subject', 'requested for', 'requester', 'resource', 'created', 'updated'],
+    // event id: the Okta uuid of the event that set the current state
+    columns: ['request', 'state', 'subject', 'requested for', 'requester', 'resource', 'created', 'updated', 'event id'],
     rows,
   };
 }

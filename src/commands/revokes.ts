@@ -1,4 +1,4 @@
-/** `/oig revokes [campaign <name>] [since <7d|date>]`: REVOKE decisions, newest first. */
+/** `/oig revokes [campaign <name>] [since <7d|date>]`: REVOKE decisions, newest first, each with its Okta event uuid. */
 import type { DecisionRecord, EventRecord } from '../domain/records.ts';
 import { emptyAnswer, lazyRows, type Answer } from './answer.ts';
 import type { CommandDeps } from './deps.ts';
@@ -34,13 +34,13 @@ export function revokes(q: Extract<OigQuery, { kind: 'revokes' }>, deps: Command
   }
   const rows = lazyRows(newestFirst(found), (r) => ({
     line: `${when(r.at)} · ${who(r.principal)} · ${what(r.resource)} · ${r.campaign.name ?? r.campaign.id ?? ''}${r.reviewer ? ` · by ${who(r.reviewer)}` : ''}`,
-    cells: [r.at, who(r.principal), r.principal.login ?? '', what(r.resource), r.campaign.name ?? r.campaign.id ?? '', who(r.reviewer), r.notes ?? '', r.item ?? ''],
+    cells: [r.at, who(r.principal), r.principal.login ?? '', what(r.resource), r.campaign.name ?? r.campaign.id ?? '', who(r.reviewer), r.notes ?? '', r.item ?? '', r.id],
   }));
   return {
     title,
     matched: rows.length,
     summary,
-    columns: ['at', 'principal', 'login', 'resource', 'campaign', 'reviewer', 'notes', 'item'],
+    columns: ['at', 'principal', 'login', 'resource', 'campaign', 'reviewer', 'notes', 'item', 'event id'],
     rows,
   };
 }

@@ -7,7 +7,8 @@ import { age, what, who } from './describe.ts';
 
 export const NO_QUEUE = 'The manual-remediation work queue is not available in this bot.';
 
-export const TASK_COLUMNS = ['task', 'state', 'opened', 'age', 'principal', 'resource', 'campaign', 'owner', 'last action', 'outcome', 'reason'];
+/** `event id`: the Okta uuid of the remediation event behind the task (ManualTask.openedBy), the key into Okta's System Log */
+export const TASK_COLUMNS = ['task', 'state', 'opened', 'age', 'principal', 'resource', 'campaign', 'owner', 'last action', 'outcome', 'reason', 'event id'];
 
 /**
  * Tasks per page of `/oig skipped`. Each row carries its buttons: in Slack a row is two blocks (line and
@@ -32,7 +33,7 @@ export function taskRows(tasks: readonly ManualTask[], source: TaskSource, now: 
       const campaign = t.campaign.name ?? t.campaign.id ?? '';
       return {
         line: `${age(t.openedAt, now)} old · ${who(t.principal)} · ${what(t.resource)} · ${campaign} · ${owner ? `owner ${owner}` : 'no owner'}${lastText ? ` · last: ${lastText}` : ''}`,
-        cells: [t.id, t.state, t.openedAt, age(t.openedAt, now), who(t.principal), what(t.resource), campaign, owner, lastText, t.outcome ?? t.status ?? '', t.reason ?? ''],
+        cells: [t.id, t.state, t.openedAt, age(t.openedAt, now), who(t.principal), what(t.resource), campaign, owner, lastText, t.outcome ?? t.status ?? '', t.reason ?? '', t.openedBy],
         ...(o.actions ? { actions: taskActions(t) } : {}),
       };
     });

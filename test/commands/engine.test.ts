@@ -46,6 +46,11 @@ describe('revokes', () => {
     const a = run('revokes campaign q3 FIN');
     expect(a.rows.map((r) => r.cells[1])).toEqual(['Carol Danvers']);
   });
+  it('each row carries the decision event uuid', () => {
+    const a = run('revokes');
+    expect(a.columns.at(-1)).toBe('event id');
+    expect(a.rows.map((r) => r.cells.at(-1))).toEqual(['d4', 'd2', 'd1']);
+  });
   it('of a campaign nobody knows says so', () => {
     expect(run('revokes campaign Nope').notice).toMatch(/No campaign matches “Nope”/);
   });
@@ -77,6 +82,12 @@ describe('skipped', () => {
     expect(a.rows[0]!.actions![0]).toEqual({ id: 'oig_manual_claim', label: 'Claim', value: 'item:I2', style: 'primary' });
     expect(toCsv(a)).not.toContain('oig_manual');
     expect(toCsv(a).split('\r\n')[1]).toMatch(/^item:I2,open,/);
+  });
+  it('each task carries the id of the remediation event that opened it', () => {
+    const a = run('skipped');
+    expect(a.columns.at(-1)).toBe('event id');
+    expect(a.rows.map((r) => r.cells.at(-1))).toEqual(['r2', 'r2']);
+    expect(run('campaign Q2 access review').rows[0]!.cells.at(-1)).toBe('r2');
   });
   it('pages ten tasks at a time (rows with buttons take more room in a chat message)', () => {
     const many = Array.from({ length: 23 }, (_, i) => task({ id: `item:P${i}`, item: `P${i}` }));
@@ -141,6 +152,13 @@ describe('resource', () => {
     expect(bob.cells[5]).toBe('SKIPPED / MANUAL');
     expect(a.matched).toBe(4);
   });
+  it('names the decision and remediation events of each row', () => {
+    const a = run('resource sales');
+    expect(a.columns.slice(-2)).toEqual(['decision event id', 'remediation event id']);
+    const byPerson = Object.fromEntries(a.rows.map((r) => [r.cells[1], r.cells.slice(-2)]));
+    expect(byPerson['Bob Builder']).toEqual(['d2', 'r2']);
+    expect(byPerson['Carol Danvers']).toEqual(['d3', '']);
+  });
 });
 
 describe('requests', () => {
@@ -148,6 +166,9 @@ describe('requests', () => {
     const a = run('requests');
     expect(a.matched).toBe(2);
     expect(a.rows.map((r) => [r.cells[0], r.cells[1]])).toEqual([['REQ2', 'create'], ['REQ1', 'resolve']]);
+  });
+  it('each request carries the uuid of the event that set its state', () => {
+    expect(run('requests').rows.map((r) => [r.cells[0], r.cells.at(-1)])).toEqual([['REQ2', 'q2c'], ['REQ1', 'q1r']]);
   });
   it('open leaves the finished ones out', () => {
     expect(run('requests open').rows.map((r) => r.cells[0])).toEqual(['REQ2']);
@@ -161,6 +182,13 @@ describe('asa', () => {
   it('of a user or of a server', () => {
     expect(run('asa alice').rows.map((r) => r.cells[1])).toEqual(['user.login']);
     expect(run('asa db').rows.map((r) => r.cells[1])).toEqual(['server.enroll']);
+  });
+  it('since a period; each row with its origin and the id ASA gave it', () => {
+    const a = run('asa since 23h');
+    expect(a.title).toBe('ASA/OPA events since 23h');
+    expect(a.rows.map((r) => r.cells.slice(-2))).toEqual([['ASA', '2']]);
+    expect(run('asa since 2d').rows.map((r) => r.cells.at(-1))).toEqual(['2', '1']);
+    expect(run('asa alice since 23h').matched).toBe(0);
   });
 });
 

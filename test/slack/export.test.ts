@@ -67,7 +67,7 @@ describe('/oig export', () => {
     expect(upload.filename).toMatch(/^oig-revokes-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(upload.length).toBe(Buffer.byteLength(upload.content!));
     const rows = readCsv(upload.content!);
-    expect(rows[0]).toEqual(['at', 'principal', 'login', 'resource', 'campaign', 'reviewer', 'notes', 'item']);
+    expect(rows[0]).toEqual(['at', 'principal', 'login', 'resource', 'campaign', 'reviewer', 'notes', 'item', 'event id']);
     expect(rows).toHaveLength(46);
     expect(new Set(rows.slice(1).map((r) => r[7]))).toEqual(new Set(big.map((d) => d.item)));
 
