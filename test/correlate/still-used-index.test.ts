@@ -65,6 +65,8 @@ describe('revoked but still used', () => {
     const { index, cards } = await routeAll([
       login('before', -5),
       revokeAlice(),
+      // done before the revoke, polled after it (the ASA poller runs every 5 minutes)
+      login('before-polled-late', -2),
       login('bob', 5, { user: 'bob', text: 'bob logged in to web-01' }),
       login('denied', 6, { outcome: 'FAILURE' }),
       login('token', 7, { type: 'auth_token.issue', server: undefined }),
