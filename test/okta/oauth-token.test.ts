@@ -112,6 +112,30 @@ describe('Okta OAuth service app', () => {
     expect(short.renewAt - now).toBe(270_000);
   });
 
+  it('retries a 503 from the token endpoint with a fresh assertion (a jti is single use)', async () => {
+    const s = await setup();
+    const route = s.okta.routes.get('POST /oauth2/v1/token')!;
+    let first: string | undefined;
+    s.okta.routes.set('POST /oauth2/v1/token', (req, res, url) => {
+      if (first !== undefined) return route(req, res, url);
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        first = new URLSearchParams(body).get('client_assertion')!;
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"errorCode":"E0000009","errorSummary":"Internal Server Error"}');
+      });
+    });
+    const agent = createHttpAgent();
+    cleanup.push(() => agent.close());
+    const http = new HttpClient({ dispatcher: agent, maxAttempts: 2, sleep: async () => undefined });
+    const tokens = new OAuthTokens({ orgUrl: s.okta.url, clientId: s.app.clientId, key: parseOktaKey(KEYS.rsa.privatePem), keyId: KEYS.rsa.kid, http });
+    expect((await tokens.get()).value).toBe(s.app.tokens[0]);
+    expect(s.app.requests.map((r) => r.outcome)).toEqual(['issued']);
+    const jti = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+    expect(jti(first!)).not.toBe(s.app.requests[0]!.claims!.jti);
+  });
+
   it('makes one token request for concurrent first calls, and again after a 401', async () => {
     const s = await setup();
     const values = await Promise.all(Array.from({ length: 10 }, () => s.conn.auth.authorization()));
