@@ -1,5 +1,6 @@
 /** Short readable forms of records for answer lines and CSV cells. */
 import type { EventRecord, Party, Resource } from '../domain/records.ts';
+import { auditOrigin } from '../normalize/opa.ts';
 
 export function who(p: Party | undefined): string {
   return p?.name ?? p?.login ?? p?.id ?? '';
@@ -45,7 +46,8 @@ export function summarize(r: EventRecord): string {
     case 'access_review':
       return `access review ${r.action}: ${r.review.name ?? r.review.id ?? ''}${r.decision ? ` (${r.decision})` : ''}`;
     case 'asa':
-      return `ASA ${r.type}: ${r.text ?? [r.user, r.server].filter(Boolean).join(' → ')}`;
+      // "OPA pam.secret.reveal: …" for Okta Privileged Access events from the System Log
+      return `${auditOrigin(r)} ${r.type}: ${r.text ?? [r.user, r.server].filter(Boolean).join(' → ')}`;
     case 'campaign':
       return `campaign ${r.action}: ${r.campaign.name ?? r.campaign.id ?? ''}`;
     default:

@@ -209,6 +209,16 @@ describe('help and paging', () => {
     expect(a.summary[0]).toContain('`frobnicate` is not an oig command');
     expect(a.rows).toHaveLength(10);
   });
+  it('says how since is read and that asa and export cover OPA, a period and event ids', () => {
+    const a = run('help');
+    expect(a.summary[1]).toMatch(/`2026-11-01T08:00` are UTC; add an offset/);
+    const usage = Object.fromEntries(a.rows.map((r) => [r.cells[0]!.split(' ')[1], r.cells[1]]));
+    expect(a.rows.map((r) => r.cells[0])).toContain('/oig asa [user or server] [since <7d or date>]');
+    expect(usage.asa).toContain('Okta Privileged Access');
+    expect(usage.export).toContain('event id');
+    // every example in the help parses to what it shows
+    for (const r of a.rows) expect(parseCommand(r.cells[2]!.replace(/^\/oig /, '')).query.kind).not.toBe('invalid');
+  });
   it('a bad since answers with its message and the help', () => {
     expect(run('revokes since soon').notice).toMatch(/is not a period I understand/);
   });
