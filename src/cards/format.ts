@@ -2,9 +2,14 @@
  * Small text helpers shared by the card builders. Pure; no escaping here (every renderer escapes for its
  * own markup), only shaping and clipping so that an absurd Okta value cannot push a card past Slack's
  * 3000-character section limit or Teams' payload limit.
+ *
+ * Names (people, resources, campaigns) are made one line here (untrusted-text.ts), not only at render time:
+ * a name is often quoted inside a note or a message ("Decision notes: …", a next step), where the renderer
+ * keeps line breaks, so a "\r\n" in a name would still start a line of its own there.
  */
 import type { CampaignRef, Party, RecordBase, Resource } from '../domain/records.ts';
 import type { CardFact } from './card.ts';
+import { inertBlock, inertLine } from './untrusted-text.ts';
 
 /** Longest single fact value we pass on; real names and ids are far shorter. */
 export const MAX_VALUE = 1000;
@@ -22,33 +27,39 @@ export function clip(text: string, max: number = MAX_VALUE): string {
   return `${text.slice(0, end)}…`;
 }
 
+/** a name, login or id from Okta as one trimmed line; undefined when nothing is left */
+function nameLine(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : inertLine(text).trim() || undefined;
+}
+
 /** "Alice Example (alice@example.com)", or whichever parts Okta gave. */
 export function partyText(p: Party | undefined): string {
   if (!p) return 'unknown';
-  const name = p.name?.trim();
-  const login = p.login?.trim();
-  if (name && login && name !== login) return clip(`${name} (${login})`);
-  return clip(name || login || p.id || 'unknown');
+  const display = nameLine(p.name);
+  const login = nameLine(p.login);
+  if (display && login && display !== login) return clip(`${display} (${login})`);
+  return clip(display || login || nameLine(p.id) || 'unknown');
 }
 
 /** The short form used in titles: the display name, else the login, else the id. */
 export function partyShort(p: Party | undefined): string {
-  return clip(p?.name?.trim() || p?.login?.trim() || p?.id || 'unknown', 100);
+  return clip(nameLine(p?.name) || nameLine(p?.login) || nameLine(p?.id) || 'unknown', 100);
 }
 
 /** "Salesforce (APPLICATION)". */
 export function resourceText(r: Resource | undefined): string {
   if (!r) return 'unknown';
-  const name = r.name?.trim() || r.id || 'unknown';
-  return clip(r.type ? `${name} (${r.type})` : name);
+  const shown = nameLine(r.name) || nameLine(r.id) || 'unknown';
+  const type = nameLine(r.type);
+  return clip(type ? `${shown} (${type})` : shown);
 }
 
 export function resourceShort(r: Resource | undefined): string {
-  return clip(r?.name?.trim() || r?.id || 'unknown', 100);
+  return clip(nameLine(r?.name) || nameLine(r?.id) || 'unknown', 100);
 }
 
 export function campaignText(c: CampaignRef | undefined): string | undefined {
-  const text = c?.name?.trim() || c?.id;
+  const text = nameLine(c?.name) || nameLine(c?.id);
   return text ? clip(text) : undefined;
 }
 
@@ -61,7 +72,7 @@ export function timeText(iso: string | undefined): string | undefined {
   // every card shows a time: the common case is sliced, not parsed and printed again
   if (UTC_ISO.test(iso)) return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return clip(iso, 100);
+  if (Number.isNaN(ms)) return clip(inertLine(iso), 100);
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
@@ -93,19 +104,23 @@ export function workflowsText(r: RecordBase): string | undefined {
   return r.wf ? `via Okta Workflows (connection owner: ${partyText(r.wf.owner)})` : undefined;
 }
 
-/** Builds a fact list, skipping empty values and clipping the rest. */
+/** Builds a fact list, skipping empty values and clipping the rest; a fact value is one line. */
 export function facts(...entries: Array<[label: string, value: string | undefined]>): CardFact[] {
   const out: CardFact[] = [];
   for (const [label, value] of entries) {
-    if (value === undefined || value.trim() === '') continue;
-    out.push({ label, value: clip(value) });
+    const shown = value === undefined ? '' : inertLine(value).trim();
+    if (shown === '') continue;
+    out.push({ label, value: clip(shown) });
   }
   return out;
 }
 
-/** Drops empty notes and clips the rest. */
+/** Drops empty notes and clips the rest; controls and invisible characters removed, line breaks kept. */
 export function notes(...entries: Array<string | undefined>): string[] | undefined {
-  const out = entries.filter((n): n is string => n !== undefined && n.trim() !== '').map((n) => clip(n, MAX_NOTE));
+  const out = entries
+    .map((n) => (n === undefined ? '' : inertBlock(n)))
+    .filter((n) => n.trim() !== '')
+    .map((n) => clip(n, MAX_NOTE));
   return out.length > 0 ? out : undefined;
 }
 

@@ -27,7 +27,8 @@ describe('renderPage with task rows', () => {
     const rows = reply.blocks.filter((b) => b.type === 'actions');
     expect(rows.map((b) => decodeAnswerRow(b.block_id))).toEqual([{ text: 'skipped', page: 1 }, { text: 'skipped', page: 1 }]);
     expect(new Set(rows.map((b) => b.block_id)).size).toBe(2);
-    expect(JSON.stringify(reply.blocks[1])).toContain('&lt;!channel&gt; User 10');
+    // a row quotes Okta data: plain_text, shown as written (no mention can fire)
+    expect(reply.blocks[1]).toMatchObject({ type: 'section', text: { type: 'plain_text', text: '10d old · <!channel> User 10' } });
     expect(reply.blocks).toMatchSnapshot();
   });
 

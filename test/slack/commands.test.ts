@@ -99,8 +99,12 @@ describe('/oig answers in the ack, privately, and says how many matched', () => 
   it('escapes names from Okta in the answer', async () => {
     await running.bot.store.append([decision({ id: 'evil', item: 'EVIL', principal: { id: '00uevil', name: '<!channel> Mallory' }, at: NOW.toISOString() })]);
     const { reply } = await ask('user 00uevil');
+    // the mrkdwn fallback escapes it; in the blocks it is plain_text, shown as written and never parsed
     expect(reply.text).toContain('&lt;!channel&gt; Mallory');
-    expect(JSON.stringify(reply.blocks)).not.toContain('<!channel>');
+    expect(reply.text).not.toContain('<!channel>');
+    const quoting = JSON.stringify(reply.blocks).match(/\{[^{}]*<!channel>[^{}]*\}/g) ?? [];
+    expect(quoting.length).toBeGreaterThan(0);
+    for (const t of quoting) expect(JSON.parse(t)).toMatchObject({ type: 'plain_text' });
   });
 });
 

@@ -26,14 +26,15 @@ describe('Slack delivery, end to end (real Bot, real Bolt, fake Slack Web API)',
     expect(post.channel).toBe(CERT);
     expect(post.body.text).toContain('Access revoked: Jane Doe · Salesforce');
     const blocks = post.body.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }> }>;
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '⚠️ Access revoked: Jane Doe · Salesforce', emoji: true } });
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '⚠️ Access revoked: Jane Doe · Salesforce', emoji: false } });
+    // label (ours, bold mrkdwn) beside value (Okta's, plain_text): pairs of fields
     const fields = blocks.flatMap((b) => b.fields ?? []).map((f) => f.text);
-    expect(fields).toEqual(expect.arrayContaining([
-      '*Principal*\nJane Doe (jane.doe@example.com)',
-      '*Resource*\nSalesforce (APPLICATION)',
-      '*Campaign*\nQ3 Access Review',
-      '*Reviewer*\nRita Reviewer (rita.reviewer@example.com)',
-    ]));
+    for (const [label, value] of [
+      ['*Principal*', 'Jane Doe (jane.doe@example.com)'],
+      ['*Resource*', 'Salesforce (APPLICATION)'],
+      ['*Campaign*', 'Q3 Access Review'],
+      ['*Reviewer*', 'Rita Reviewer (rita.reviewer@example.com)'],
+    ]) expect(fields[fields.indexOf(label!) + 1]).toBe(value);
     expect(textOf(post.body)).toContain('Left the team');
     expect(post.body.unfurl_links).toBe('false');
     // counted once Slack accepted it, under the slack sink
@@ -77,20 +78,21 @@ describe('Slack delivery, end to end (real Bot, real Bolt, fake Slack Web API)',
     ]);
   });
 
-  it('escapes Okta text so a note can neither ping the channel nor hide a link', async () => {
+  it('shows Okta text as written so a note can neither ping the channel nor hide a link', async () => {
     running = await startSlackBot(fake);
     const notes = 'ping <!channel> and see <https://x|y> & <@U123>';
     await postHook(running.url, envelope([decideEvent({ notes, principal: { id: '00u1', name: 'Eve <!here>', login: 'eve@example.com' } })]));
     await eventually(() => expect(fake.posts()).toHaveLength(1));
     const body = fake.posts()[0]!.body;
-    const [head, ...rest] = body.blocks as Array<{ type: string; text: { type: string; text: string } }>;
-    // everything Slack parses (the fallback text, every mrkdwn text) carries the escaped form only
-    const parsed = `${String(body.text)}\n${JSON.stringify(rest)}`;
-    expect(parsed).toContain('ping &lt;!channel&gt; and see &lt;https://x|y&gt; &amp; &lt;@U123&gt;');
-    expect(parsed).toContain('Eve &lt;!here&gt;');
-    expect(parsed).not.toMatch(/<!channel>|<!here>|<https:\/\/x\|y>|<@U123>/);
-    // the header is plain_text, which Slack shows as typed and never parses for mentions or links
-    expect(head!.text).toMatchObject({ type: 'plain_text', text: '⚠️ Access revoked: Eve <!here> · Salesforce' });
+    // the fallback text is mrkdwn: escaped
+    expect(String(body.text)).toContain('Eve &lt;!here&gt;');
+    expect(String(body.text)).not.toMatch(/<!channel>|<!here>|<https:\/\/x\|y>|<@U123>/);
+    // in the blocks, every text that quotes Okta data is plain_text, which Slack shows as typed and never
+    // parses for mentions or links; no mrkdwn text carries any of it
+    const texts = JSON.stringify(body.blocks).match(/\{"type":"(?:plain_text|mrkdwn)"[^{}]*\}|\{[^{}]*"type":"(?:plain_text|mrkdwn)"[^{}]*\}/g) ?? [];
+    const quoting = texts.map((t) => JSON.parse(t) as { type: string; text: string }).filter((t) => /<!channel>|<!here>|<https:|<@U123>/.test(t.text));
+    expect(quoting.map((t) => t.text)).toEqual(expect.arrayContaining(['⚠️ Access revoked: Eve <!here> · Salesforce', notes]));
+    for (const t of quoting) expect(t.type).toBe('plain_text');
   });
 
   it('posts nothing twice when Okta delivers the same events again', async () => {

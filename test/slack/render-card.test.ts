@@ -71,30 +71,31 @@ describe('renderCard specifics', () => {
     expect(JSON.stringify(renderCard(CARDS['decision via Okta Workflows']!).blocks)).toContain('via Okta Workflows (connection owner: Workflows Service');
   });
 
-  it('escapes untrusted text everywhere Slack parses it, with verbatim on', () => {
+  it('shows untrusted text as plain_text in the blocks and escapes it in the mrkdwn fallback, verbatim on', () => {
     const card = buildDecisionCard(decision({ notes: '<!channel> <https://evil.example|Okta> & <@U1>', principal: { name: 'A&B <x>' } }));
     const m = renderCard(card);
-    const parsed = `${m.text}${JSON.stringify(m.blocks.slice(1))}`;
-    expect(parsed).not.toMatch(/<!channel>|<https:|<@U1>|<x>/);
-    expect(parsed).toContain('&lt;!channel&gt; &lt;https://evil.example|Okta&gt; &amp; &lt;@U1&gt;');
-    expect(parsed).toContain('A&amp;B &lt;x&gt;');
-    for (const b of m.blocks.slice(1) as unknown as AnyBlock[]) {
-      for (const t of [b.text, ...(b.fields ?? []), ...(b.elements ?? [])]) if (t && t.type === 'mrkdwn') expect(t).toMatchObject({ verbatim: true });
-    }
+    expect(m.text).not.toMatch(/<!channel>|<https:|<@U1>|<x>/);
+    expect(m.text).toContain('A&amp;B &lt;x&gt;');
+    const texts = (m.blocks as unknown as AnyBlock[]).flatMap((b) => [b.text, ...(b.fields ?? []), ...(b.elements ?? [])]).filter((t): t is AnyText => !!t && typeof t === 'object');
+    // every text that quotes Okta data is plain_text, shown exactly as written
+    expect(texts.filter((t) => t.text.includes('<!channel>'))).toEqual([expect.objectContaining({ type: 'plain_text', text: '<!channel> <https://evil.example|Okta> & <@U1>' })]);
+    expect(texts.filter((t) => t.text.includes('A&B <x>')).every((t) => t.type === 'plain_text')).toBe(true);
+    for (const t of texts) if (t.type === 'mrkdwn') expect(t).toMatchObject({ verbatim: true });
+    for (const t of texts) if (t.type === 'mrkdwn') expect(t.text).not.toMatch(/<(?!https?:\/\/)|A&B/);
   });
 
-  it('splits a 10,000-character note into sections of at most 3000 characters, even when escaping grows it', () => {
-    const note = `${'a&b<c> '.repeat(1400)}end`; // ~9,800 characters, far longer once escaped
+  it('splits a 10,000-character note into plain_text sections of at most 3000 characters, losing nothing', () => {
+    const note = `${'a&b<c> '.repeat(1400)}end`; // ~9,800 characters
     const card: Card = { ...buildDecisionCard(decision()), notes: [note] };
     const m = renderCard(card);
     expect(limitViolations(m)).toEqual([]);
     const sections = (m.blocks as unknown as AnyBlock[]).filter((b) => b.type === 'section' && b.text);
-    expect(sections.length).toBeGreaterThan(5);
-    // nothing lost and no entity cut in half
+    expect(sections.length).toBeGreaterThan(3);
+    expect(sections.every((s) => s.text!.type === 'plain_text')).toBe(true);
     const joined = sections.map((s) => s.text!.text).join(' ');
-    expect(joined.replace(/\s+/g, ' ')).toContain('a&amp;b&lt;c&gt; a&amp;b');
+    expect(joined.replace(/\s+/g, ' ')).toContain('a&b<c> a&b<c>');
+    expect(joined.split('a&b<c>').length - 1).toBe(1400);
     expect(joined).toContain('end');
-    expect(joined).not.toMatch(/&(?!amp;|lt;|gt;)/);
   });
 
   it('clips a builder-made card with a 10,000-character note and 60-character names within every limit', () => {

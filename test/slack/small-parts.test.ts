@@ -18,19 +18,28 @@ describe('isFutureTimestamp', () => {
   });
 });
 
+/** the lines the answer's sections show (plain_text: what the reader sees) */
+function blockLines(reply: { blocks: unknown[] }): string[] {
+  return (reply.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section').flatMap((b) => b.text?.text.split('\n') ?? []);
+}
+
 describe('answerOigCommand', () => {
   it('lists every command of SPEC §5, privately', () => {
     const reply = answerOigCommand('help');
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text.split('\n').filter((l) => l.startsWith('`/oig'))).toHaveLength(10);
+    expect(blockLines(reply).filter((l) => l.startsWith('`/oig'))).toHaveLength(10);
   });
   it.each(['', '  ', 'HELP'])('treats %j as help', (text) => {
     expect(answerOigCommand(text).text).toContain('Commands:');
     expect(answerOigCommand(text).text).not.toContain('not available');
   });
   it('answers unknown words with the help and names the word, clipped and escaped', () => {
-    expect(answerOigCommand('frobnicate').text).toContain('`frobnicate` is not an oig command');
-    expect(answerOigCommand(`<${'x'.repeat(100)}`).text).toContain(`\`&lt;${'x'.repeat(39)}\``);
+    expect(blockLines(answerOigCommand('frobnicate'))).toContain('`frobnicate` is not an oig command. Commands:');
+    const long = answerOigCommand(`<${'x'.repeat(100)}`);
+    expect(blockLines(long).join('\n')).toContain(`\`<${'x'.repeat(39)}\``);
+    // the mrkdwn fallback escapes what was typed
+    expect(long.text).toContain(`&lt;${'x'.repeat(39)}`);
+    expect(long.text).not.toContain('<x');
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { CsvExport } from '../../../src/commands/csv.ts';
+import { neutralLine } from '../render/mrkdwn.ts';
 
 export interface ExportResult {
   ok: boolean;
@@ -34,7 +35,8 @@ export async function uploadCsv(client: webApi.WebClient, file: CsvExport, chann
     await client.files.completeUploadExternal({
       files: [{ id: up.file_id, title: `${title} (${rows} rows)` }],
       channel_id: channel,
-      initial_comment: `<@${user}> ${title}: ${rows} rows`,
+      // a mrkdwn message: the mention is ours, the title may quote the words typed (neutralised)
+      initial_comment: `<@${user}> ${neutralLine(title)}: ${rows} rows`,
     });
     return { ok: true, message: `Sent ${filename}: ${rows} rows (${matched} matched).`, rows };
   } catch (err) {

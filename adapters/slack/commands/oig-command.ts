@@ -2,13 +2,17 @@
  * The answer to `/oig …` (SPEC §5) as Slack sees it: parse the words, run the neutral engine, render one
  * page as Block Kit. A pure function of (words, page, engine deps), so the Bolt listeners stay translators.
  * Answers are ephemeral: only the person who asked sees them.
+ *
+ * Every line of an answer quotes Okta or ASA/OPA data (names, resources, campaigns) or the words typed, so
+ * it is plain_text (blocks.ts): a name cannot bold itself, link, mention or start a line of its own. The
+ * `text` fallback is mrkdwn in Slack and is neutralised instead (mrkdwn.ts).
  */
 import { matchedLine, type AnswerPage, type AnswerRow } from '../../../src/commands/answer.ts';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
 import { answerPage } from '../../../src/commands/engine.ts';
-import { actions, context, header, textSections, type Block } from '../render/blocks.ts';
+import { actions, header, lineSections, plainContext, plainText, textSections, type Block } from '../render/blocks.ts';
 import { SLACK_LIMITS as L } from '../render/limits.ts';
-import { escapeClipped, escapeMrkdwn } from '../render/mrkdwn.ts';
+import { neutralClipped, neutralLine } from '../render/mrkdwn.ts';
 import { encodeAnswerRow } from './answer-row.ts';
 import { encodeMore, MORE_ACTION } from './more-button.ts';
 
@@ -22,6 +26,9 @@ export interface CommandReply {
   replace_original?: boolean;
 }
 
+/** longest row shown; a row is one line of a list */
+const ROW_TEXT = 500;
+
 export function renderPage(p: AnswerPage, text: string): CommandReply {
   const { answer } = p;
   const blocks: Block[] = [header(answer.title)];
@@ -31,15 +38,28 @@ export function renderPage(p: AnswerPage, text: string): CommandReply {
   const room = L.blocksPerMessage - blocks.length - (p.next !== undefined ? 2 : 1);
   if (p.rows.length) blocks.push(...rowBlocks(p, text, room));
   const count = matchedLine(p);
-  blocks.push(context(escapeMrkdwn(count), 'Only you can see this.'));
+  blocks.push(plainContext(count, 'Only you can see this.'));
   if (p.next !== undefined) {
     blocks.push({
       type: 'actions',
       elements: [{ type: 'button', action_id: MORE_ACTION, text: { type: 'plain_text', text: `More (page ${p.next + 1} of ${p.pages})` }, value: encodeMore(text, p.next) }],
     });
   }
-  const fallback = [answer.title, answer.notice, ...answer.summary, ...p.rows.map((r) => r.line), count].filter((l): l is string => !!l);
-  return { response_type: 'ephemeral', text: escapeClipped(fallback.join('\n'), L.fallbackText), blocks: blocks.slice(0, L.blocksPerMessage) };
+  return { response_type: 'ephemeral', text: fallbackText(p, count), blocks: blocks.slice(0, L.blocksPerMessage) };
+}
+
+/** the mrkdwn `text`: one neutralised line per part, whole lines only, within Slack's advised length */
+function fallbackText(p: AnswerPage, count: string): string {
+  const { answer } = p;
+  const lines = [answer.title, answer.notice, ...answer.summary, ...p.rows.map((r) => r.line), count]
+    .filter((l): l is string => !!l)
+    .map((l) => neutralClipped(l, 500));
+  let text = '';
+  for (const line of lines) {
+    if (text.length + line.length + 3 > L.fallbackText) return `${text}\n…`;
+    text = text ? `${text}\n${line}` : line;
+  }
+  return text || neutralLine(answer.title);
 }
 
 /**
@@ -49,7 +69,7 @@ export function renderPage(p: AnswerPage, text: string): CommandReply {
  * blocks; should a page still not fit, the rows past `room` lose their buttons and become plain lines.
  */
 function rowBlocks(p: AnswerPage, text: string, room: number): Block[] {
-  if (!p.rows.some((r) => r.actions?.length)) return lineSections(p.rows.map((r) => r.line));
+  if (!p.rows.some((r) => r.actions?.length)) return lineSections(p.rows.map((r) => r.line), ROW_TEXT);
   const out: Block[] = [];
   let i = 0;
   for (; i < p.rows.length; i++) {
@@ -57,29 +77,13 @@ function rowBlocks(p: AnswerPage, text: string, room: number): Block[] {
     const need = r.actions?.length ? 2 : 1;
     // keep one block for the rows after this one, should they have to be shown as lines
     if (out.length + need + (i + 1 < p.rows.length ? 1 : 0) > room) break;
-    out.push({ type: 'section', text: { type: 'mrkdwn', text: escapeClipped(r.line, 500), verbatim: true } });
+    out.push({ type: 'section', text: plainText(r.line, ROW_TEXT) });
     if (r.actions?.length) {
       const blockId = encodeAnswerRow(text, p.page, i);
       out.push({ ...actions(r.actions), ...(blockId ? { block_id: blockId } : {}) });
     }
   }
-  if (i < p.rows.length) out.push(...lineSections(p.rows.slice(i).map((r) => r.line)).slice(0, Math.max(1, room - out.length)));
-  return out;
-}
-
-/** one line per result, as few sections as Block Kit's 3000 characters per section allow */
-function lineSections(lines: readonly string[]): Block[] {
-  const out: Block[] = [];
-  let cur = '';
-  for (const line of lines) {
-    const l = escapeClipped(line, 500);
-    if (cur && cur.length + l.length + 1 > L.sectionText) {
-      out.push({ type: 'section', text: { type: 'mrkdwn', text: cur, verbatim: true } });
-      cur = '';
-    }
-    cur = cur ? `${cur}\n${l}` : l;
-  }
-  if (cur) out.push({ type: 'section', text: { type: 'mrkdwn', text: cur, verbatim: true } });
+  if (i < p.rows.length) out.push(...lineSections(p.rows.slice(i).map((r) => r.line), ROW_TEXT).slice(0, Math.max(1, room - out.length)));
   return out;
 }
 

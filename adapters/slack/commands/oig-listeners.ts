@@ -8,6 +8,8 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
 import { chatCommand } from '../../../src/commands/engine.ts';
+import { plainText } from '../render/blocks.ts';
+import { neutralMrkdwn } from '../render/mrkdwn.ts';
 import { uploadCsv } from './export-csv.ts';
 import { decodeMore, MORE_ACTION } from './more-button.ts';
 import { answerOigCommand, renderPage, type CommandReply } from './oig-command.ts';
@@ -15,7 +17,8 @@ import { answerOigCommand, renderPage, type CommandReply } from './oig-command.t
 /** well inside Slack's 3 s, leaving room for the network both ways */
 export const ACK_BUDGET_MS = 2000;
 
-const note = (text: string): CommandReply => ({ response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] });
+/** a one-message reply; it may quote the words typed or a file name: plain_text, and neutralised as `text` */
+const note = (text: string): CommandReply => ({ response_type: 'ephemeral', text: neutralMrkdwn(text), blocks: [{ type: 'section', text: plainText(text, 2900, true) }] });
 
 export function registerOigCommand(app: App, deps: CommandDeps | undefined, log: Logger): void {
   app.command('/oig', async ({ command, ack, respond, client }) => {

@@ -37,10 +37,10 @@ export interface FactSet {
   facts: Fact[];
 }
 
-/** Buttons inside the body, under what they act on (a task row of an `oig skipped` answer). */
+/** Buttons inside the body, under what they act on (a task row of an `oig skipped` answer, a card's links). */
 export interface ActionSet {
   type: 'ActionSet';
-  actions: ExecuteAction[];
+  actions: Array<ExecuteAction | OpenUrlAction>;
   spacing?: Spacing;
 }
 
@@ -89,7 +89,7 @@ export interface ExecuteAction {
  * User-specific views: Teams runs `action` (invoke `adaptiveCard/action`, trigger "automatic") for each
  * listed user who looks at the card, and shows that user the card the bot answers with.
  */
-/** a link (the CSV download of `oig export`) */
+/** a link we built (the CSV download of `oig export`, a card's CardLink); its title is shown as written */
 export interface OpenUrlAction {
   type: 'Action.OpenUrl';
   title: string;

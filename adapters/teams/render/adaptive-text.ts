@@ -13,20 +13,20 @@
  * are escaped in fact values all the same.
  */
 import { clip } from '../../../src/cards/format.ts';
+import { inertBlock, inertLine } from '../../../src/cards/untrusted-text.ts';
 import type { RichTextBlock, Spacing, TextRun } from './adaptive-card-types.ts';
 
-// C0/C1 controls but tab and line breaks, and the bidi overrides/isolates that make shown text read
-// differently from what it is ("txt.exe" shown as "exe.txt").
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Controls removed, tabs turned into spaces, every line break into "\n". */
+/**
+ * Controls, bidi overrides and invisible characters removed, tabs turned into spaces, every line break into
+ * "\n" (src/cards/untrusted-text.ts says which and why; shared with Slack and the terminal).
+ */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(CONTROLS, '').replace(/\t/g, ' ');
+  return inertBlock(text);
 }
 
 /** `cleanText`, then every run of whitespace that holds a line break becomes one space. */
 export function oneLine(text: string): string {
-  return cleanText(text).replace(/\s*\n\s*/g, ' ');
+  return inertLine(text);
 }
 
 /** At most `max` characters, ending with "…" when cut; never splits a surrogate pair. */

@@ -8,11 +8,11 @@
  * Untrusted text is made inert as adaptive-text.ts explains; the card is kept inside the size budget of
  * limits.ts by dropping whole lines from the end.
  */
-import type { Card, CardAction, CardSection, Severity } from '../../../src/cards/card.ts';
+import type { Card, CardAction, CardLink, CardSection, Severity } from '../../../src/cards/card.ts';
 import { timeText } from '../../../src/cards/format.ts';
 import { KIND_LABELS, SEVERITY_MARKERS } from '../../../src/cards/labels.ts';
 import type {
-  AdaptiveCard, AnswerActionData, CardElement, CardRefresh, ExecuteAction, RichTextBlock, TaskActionData, TextColor,
+  ActionSet, AdaptiveCard, AnswerActionData, CardElement, CardRefresh, ExecuteAction, OpenUrlAction, RichTextBlock, TaskActionData, TextColor,
 } from './adaptive-card-types.ts';
 import { clipText, factText, line, oneLine, paragraphs } from './adaptive-text.ts';
 import { TEAMS_LIMITS as L, fitBody, type BodyPart } from './limits.ts';
@@ -62,10 +62,32 @@ function sectionParts(s: CardSection): BodyPart[] {
   ];
 }
 
+/**
+ * A link we built (CardLink) as an `Action.OpenUrl` button: its title is plain text and its URL is ours,
+ * so it is the one way a card shows a link (untrusted text never does). Only http(s) URLs.
+ */
+export function linkAction(link: CardLink): OpenUrlAction | undefined {
+  let url: URL;
+  try {
+    url = new URL(link.url);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return { type: 'Action.OpenUrl', title: clipText(oneLine(link.label), L.factTitle) || url.hostname, url: url.href };
+}
+
+function linkParts(links: readonly CardLink[]): BodyPart[] {
+  const actions = links.map(linkAction).filter((a): a is OpenUrlAction => a !== undefined);
+  const set: ActionSet = { type: 'ActionSet', actions, spacing: 'Small' };
+  return actions.length > 0 ? [set] : [];
+}
+
 function bodyParts(card: Card): BodyPart[] {
   return [
     ...card.facts.map((f) => ({ title: factText(f.label, L.factTitle), value: factText(f.value, L.factValue) })),
     ...(card.notes ?? []).flatMap((n) => paragraphs(n, L.noteText)),
+    ...linkParts(card.links ?? []),
     ...(card.sections ?? []).flatMap(sectionParts),
   ];
 }

@@ -46,7 +46,7 @@ describe('text shaping', () => {
   });
 
   it('removes controls and bidi overrides and normalises line breaks', () => {
-    expect(cleanText('a\u0000b\u001b[2J\u202ec\r\nd\re\tf')).toBe('ab[2Jc\nd\ne f');
+    expect(cleanText('a\u0000b\u001b[2J\u202ec\r\nd\re\tf')).toBe('abc\nd\ne f');
     expect(oneLine('a\n\n  b\r\nc')).toBe('a b c');
   });
 

@@ -42,7 +42,10 @@ export function cardViolations(card: AdaptiveCard): string[] {
   if (card.version !== '1.5' || card.type !== 'AdaptiveCard') bad.push('not an Adaptive Card 1.5');
   for (const e of elementsOf(card)) {
     if (e.type === 'ActionSet') {
-      for (const a of e.actions) if (!VERBS.includes(a.verb)) bad.push(`verb ${a.verb} in the body`);
+      for (const a of e.actions) {
+        if (a.type === 'Action.Execute' && !VERBS.includes(a.verb)) bad.push(`verb ${a.verb} in the body`);
+        if (a.type === 'Action.OpenUrl' && !/^https?:\/\//.test(a.url)) bad.push(`link to ${a.url}`);
+      }
     } else if (e.type === 'FactSet') {
       for (const f of e.facts) {
         for (const t of [f.title, f.value]) if (unescapedMarks(t).length > 0) bad.push(`markdown in fact ${JSON.stringify(t)}`);

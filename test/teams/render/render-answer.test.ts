@@ -99,8 +99,8 @@ describe('renderAnswer: task rows (oig skipped)', () => {
     const [first, second] = rows;
     expect(first).toMatchObject({ type: 'Container', items: [{ type: 'RichTextBlock', inlines: [{ text: '1d old · User 0 · Salesforce · Q2 · no owner' }] }, { type: 'ActionSet' }] });
     const actionsOf = (c: typeof first) => (c?.type === 'Container' && c.items[1]?.type === 'ActionSet' ? c.items[1].actions : []);
-    expect(actionsOf(first).map((a) => a.verb)).toEqual(['oig_manual_claim', 'oig_manual_done', 'oig_manual_verify']);
-    expect(actionsOf(second).map((a) => a.verb)).toEqual(['oig_manual_done', 'oig_manual_verify', 'oig_manual_reopen']);
+    expect(actionsOf(first).map((a) => ('verb' in a ? a.verb : a.type))).toEqual(['oig_manual_claim', 'oig_manual_done', 'oig_manual_verify']);
+    expect(actionsOf(second).map((a) => ('verb' in a ? a.verb : a.type))).toEqual(['oig_manual_done', 'oig_manual_verify', 'oig_manual_reopen']);
     expect(actionsOf(first)[0]).toEqual({
       type: 'Action.Execute', title: 'Claim', verb: 'oig_manual_claim', style: 'positive',
       data: { taskId: 'item:T0', answer: { command: 'skipped', page: 0, asker: '29:1asker' } },
