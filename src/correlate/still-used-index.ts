@@ -68,8 +68,8 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
   readonly name = 'still-used';
   /** the log position folded through */
   private through = 0;
-  /** the newest decision per person and resource, and its watch when it is a watched revoke */
-  private readonly grants = new Map<string, { at: string; watch?: RevokeWatch }>();
+  /** the watched revoke per person and resource (`grantOf`); a newer decision for the same pair retires it */
+  private readonly grants = new Map<string, RevokeWatch>();
   /** active watches by the names they claim (`asa:alice`, `opa:alice@x.com`, `okta:00u…`) */
   private readonly byClaim = new Map<string, Array<{ watch: RevokeWatch; how: MatchHow }>>();
   /** watches by every key /oig user may be asked with (Okta id, login, display name, ASA name), lower-cased */
@@ -143,17 +143,27 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
     const grant = grantOf(d);
     const current = this.grants.get(grant);
     // an older decision delivered late changes nothing
-    if (current && current.at > d.at) return;
-    if (current?.watch) this.retire(current.watch);
-    const watched = d.decision?.toUpperCase() === 'REVOKE' && canGrantServerAccess(d.resource);
-    if (!watched) {
-      this.grants.set(grant, { at: d.at });
-      return;
+    if (current && current.decision.at > d.at) return;
+    const watched = d.decision?.toUpperCase() === 'REVOKE' && canGrantServerAccess(d.resource) && !this.replacedEarlier(d, grant);
+    if (current) {
+      this.retire(current);
+      this.grants.delete(grant);
     }
+    if (!watched) return;
     const watch = this.watch(d);
-    this.grants.set(grant, { at: d.at, watch });
+    this.grants.set(grant, watch);
     // uses stored before this revoke reached the log (earlier log position) but done after it
     for (const { record, how } of this.storedUsesAfter(watch)) this.addUse(watch, record, how, [], d, touched);
+  }
+
+  /**
+   * A newer decision for the same person and resource already in the log (the revoke was delivered late).
+   * Asked of the store, only for revokes, so that the index keeps no entry per decision (a million of them).
+   */
+  private replacedEarlier(d: DecisionRecord, grant: string): boolean {
+    const who = d.principal.id ?? d.principal.login;
+    if (who === undefined) return false;
+    return this.store.lookup('principal', who).some((r) => r.kind === 'decision' && r !== d && pos(r) < pos(d) && r.at > d.at && grantOf(r) === grant);
   }
 
   private onUse(u: AsaRecord, touched?: Touched): void {

@@ -144,6 +144,9 @@ describe('revoked but still used', () => {
   it('stops watching when a newer decision replaces the revoke; other apps are not watched; the ASA app itself is strong', async () => {
     const approved = await routeAll([revokeAlice(), decision({ id: 'd-alice-2', item: 'I-alice', at: at(1), principal: alice, resource: financeGroup, decision: 'APPROVE' }), login('1', 5)]);
     expect(approved.index.totals()).toMatchObject({ watched: 0, uses: 0 });
+    // the same, delivered the other way round: the older revoke arrives after the newer approval
+    const late = await routeAll([decision({ id: 'd-alice-2', item: 'I-alice', at: at(1), principal: alice, resource: financeGroup, decision: 'APPROVE' }), revokeAlice(), login('1', 5)]);
+    expect(late.index.totals()).toMatchObject({ watched: 0, uses: 0 });
 
     const app = await routeAll([revokeAlice({ resource: salesforce }), login('1', 5)]);
     expect(app.index.totals()).toMatchObject({ watched: 0, uses: 0 });
