@@ -103,7 +103,7 @@ export class OAuthTokens {
    * then asked for alone: the operator gets the names to grant, not a list to guess from.
    */
   private async nameRefusedScopes(refused: OAuthRefused, named: string[]): Promise<OAuthRefused> {
-    let scopes = named.length > 0 ? named : scopesNamedIn(refused.description, REQUIRED_SCOPES);
+    const scopes = named.length > 0 ? named : scopesNamedIn(refused.description, REQUIRED_SCOPES);
     if (scopes.length === 0) {
       for (const scope of REQUIRED_SCOPES) {
         try {
