@@ -5,7 +5,7 @@
 import type { DecisionRecord, RemediationRecord, Resource } from '../domain/records.ts';
 import type { Card, CardAction, Severity } from './card.ts';
 import {
-  MAX_TITLE, campaignText, clip, facts, latestAt, notes, partyShort, partyText, resourceShort, resourceText, timeText,
+  MAX_NOTE, MAX_TITLE, campaignText, clip, facts, latestAt, notes, partyShort, partyText, resourceShort, resourceText, timeText,
   workflowsText,
 } from './format.ts';
 import { manualKey, manualTaskId } from './keys.ts';
@@ -22,14 +22,31 @@ export interface ManualTaskView {
   at?: string;
 }
 
+/**
+ * What a check in Okta found (src/followup/verify-access.ts): why Okta skipped the removal and what to do,
+ * with Admin Console links. Without it the card names the usual causes.
+ */
+export interface SkipCauseView {
+  /** when Okta was asked, ISO 8601 */
+  at: string;
+  /** the access is no longer in Okta */
+  gone?: boolean;
+  /** why Okta skipped it (untrusted: names from Okta) */
+  why?: string;
+  /** the next step that follows from the cause */
+  next?: string;
+}
+
 export interface ManualCardOptions {
   /** the item's decision, for notes and reviewer the remediation event may lack */
   decision?: DecisionRecord;
   /** defaults to a new, open task */
   task?: ManualTaskView;
+  /** the cause found in Okta, when one was looked for */
+  cause?: SkipCauseView;
 }
 
-// SPEC §4: Okta skips removals of access it did not grant directly.
+// SPEC §4: Okta skips removals of access it did not grant directly. Shown until a check in Okta found the cause.
 function likelyCause(resource: Resource): string {
   const type = resource.type?.toUpperCase();
   if (type === 'GROUP') {
@@ -78,6 +95,23 @@ function taskText(task: ManualTaskView): string {
   return `${task.state === 'claimed' ? 'Claimed' : 'Done'}${who}${when}`;
 }
 
+/** the "Why Okta skipped it" and "Next step" notes of a found cause */
+function causeNotes(cause: SkipCauseView, task: ManualTaskView): Array<string | undefined> {
+  const checked = `checked in Okta ${timeText(cause.at) ?? cause.at}`;
+  if (cause.gone) {
+    return [
+      `Okta no longer shows this access (${checked}).`,
+      task.state === 'done' ? undefined : 'Next step: if someone removed it by hand, mark the task done.',
+    ];
+  }
+  if (!cause.why) return [];
+  const who = task.state === 'claimed' && task.owner ? ` (${task.owner})` : '';
+  return [
+    clip(`Why Okta skipped it (${checked}): ${cause.why}`, MAX_NOTE),
+    task.state === 'done' || !cause.next ? undefined : clip(`Next step${who}: ${cause.next}`, MAX_NOTE),
+  ];
+}
+
 function nextStep(task: ManualTaskView): string | undefined {
   if (task.state === 'open') return 'Next step: claim this task, remove the access by hand in Okta, then mark it done.';
   if (task.state === 'claimed') {
@@ -114,7 +148,10 @@ export function buildManualRemediationCard(r: RemediationRecord, opts: ManualCar
       ['Automation', workflowsText(r)],
       ['Task', taskText(task)],
     ),
-    notes: notes(decisionNotes && `Decision notes: ${decisionNotes}`, likelyCause(r.resource), nextStep(task)),
+    notes: notes(
+      decisionNotes && `Decision notes: ${decisionNotes}`,
+      ...(opts.cause && (opts.cause.gone || opts.cause.why) ? causeNotes(opts.cause, task) : [likelyCause(r.resource), nextStep(task)]),
+    ),
     actions: actionsFor(task.state, taskId),
     key: manualKey(r),
     eventIds: opts.decision ? [opts.decision.id, r.id] : [r.id],

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createHttpAgent } from '../http-client/agent.ts';
 import { HttpClient, type HttpClientOptions } from '../http-client/http-client.ts';
 import { OktaApi } from '../okta/okta-api.ts';
+import { OktaReader } from '../okta/okta-reader.ts';
 import type { OktaConnection } from '../okta/okta-auth.ts';
 import { startReminders } from './reminders.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -15,8 +16,9 @@ export interface FollowUp {
 
 /**
  * The manual-remediation work queue, assembled (SPEC §4, §5): routing (src/route/routing.ts) hands it newly
- * stored remediations, from which it opens tasks, publishes card changes to the chat sinks, asks Okta on "Verify" (when OKTA_ORG_URL and
- * OKTA_API_TOKEN are set) and reminds of overdue tasks on REMINDER_CRON. Chat adapters hand it button
+ * stored remediations, from which it opens tasks, publishes card changes to the chat sinks, asks Okta on
+ * "Verify" and in the background (why a task was skipped, drift after VERIFY_AFTER) when the Okta API is
+ * configured, and reminds of overdue tasks on REMINDER_CRON. Chat adapters hand it button
  * presses (`queue.press`); /oig reads it as a TaskSource.
  */
 export interface FollowUpDeps {
@@ -32,21 +34,23 @@ export interface FollowUpDeps {
 export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
   const { config, log, publish } = deps;
   const agent = deps.okta ? createHttpAgent() : undefined;
-  const okta = deps.okta && agent ? new OktaApi(deps.okta, new HttpClient({ ...deps.http, dispatcher: agent, log })) : undefined;
+  const okta = deps.okta && agent ? new OktaApi(new OktaReader(deps.okta, new HttpClient({ ...deps.http, dispatcher: agent, log }))) : undefined;
   const queue = await WorkQueue.open({
     dataDir: config.dataDir,
     allowedUsers: config.allowedUsers,
     publish,
     retentionDays: config.retentionDays,
     log: log.child({ component: 'work-queue' }),
-    ...(okta ? { okta } : {}),
+    ...(okta ? { okta, verifyAfterMs: config.verifyAfterMs } : {}),
   });
   const reminders = startReminders({ cron: config.reminderCron, source: queue, publish, log });
   return {
     queue,
     async stop() {
       await reminders.destroy();
-      await agent?.close();
+      await queue.stop();
+      // a check stalled on Okta is dropped, not waited for: it is owed on disk and redone at the next start
+      await agent?.destroy();
     },
   };
 }

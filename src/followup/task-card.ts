@@ -1,6 +1,6 @@
 /** A task's card, rebuilt with where the task stands now: same key as the first card, so it is edited in place. */
 import type { Card, CardAction } from '../cards/card.ts';
-import { actionsFor, buildManualRemediationCard, type ManualTaskView } from '../cards/manual-remediation-card.ts';
+import { actionsFor, buildManualRemediationCard, type ManualTaskView, type SkipCauseView } from '../cards/manual-remediation-card.ts';
 import type { ManualTask } from './task.ts';
 import type { StoredTask } from './task-file.ts';
 import { actorName } from './task-rules.ts';
@@ -12,8 +12,17 @@ export function taskView(entry: StoredTask): ManualTaskView {
   return { state: t.state, owner, ...(t.ownedAt ? { at: t.ownedAt } : {}) };
 }
 
+/** what the last check in Okta found, as the card shows it */
+export function causeView(entry: StoredTask): SkipCauseView | undefined {
+  const d = entry.diagnosis;
+  if (!d) return undefined;
+  if (d.access === 'gone') return { at: d.at, gone: true };
+  return { at: d.at, ...(d.why ? { why: d.why } : {}), ...(d.next ? { next: d.next } : {}) };
+}
+
 export function taskCard(entry: StoredTask): Card {
-  return buildManualRemediationCard(entry.record, { task: taskView(entry) });
+  const cause = causeView(entry);
+  return buildManualRemediationCard(entry.record, { task: taskView(entry), ...(cause ? { cause } : {}) });
 }
 
 /**
@@ -38,6 +47,31 @@ export function verifyReplyCard(entry: StoredTask, who: string, text: string, go
     facts: [],
     notes: [text],
     ...(gone && entry.task.state !== 'done' ? { actions: [{ id: 'oig_manual_done' as const, label: 'Mark done', value: entry.task.id, style: 'primary' as const }] } : {}),
+    ...(parent.key ? { threadKey: parent.key } : {}),
+    eventIds: [],
+    at,
+  };
+}
+
+/**
+ * Drift: access removed by hand came back, so the task was reopened. A reply in the task card's thread says
+ * what came back and why (the cause found now), with the buttons of an open task.
+ */
+export function driftReplyCard(entry: StoredTask, cameBack: string, at: string): Card {
+  const parent = taskCard(entry);
+  const d = entry.diagnosis;
+  return {
+    kind: 'manual_remediation',
+    family: 'MANUAL',
+    severity: 'danger',
+    title: 'Access came back: task reopened',
+    facts: [],
+    notes: [
+      `${cameBack} The task was done; the bot checked Okta again and reopened it.`,
+      ...(d?.why ? [`Why: ${d.why}`] : []),
+      ...(d?.next ? [`Next step: ${d.next}`] : []),
+    ],
+    actions: actionsFor('open', entry.task.id),
     ...(parent.key ? { threadKey: parent.key } : {}),
     eventIds: [],
     at,

@@ -1,15 +1,24 @@
 /**
  * The tasks on disk: DATA_DIR/state/manual-tasks.json. Each task keeps the remediation record that opened
  * it, so its card can be rebuilt after every press (and after a restart). Open and claimed tasks are never
- * dropped; done tasks go after `retentionDays`, which keeps the whole-file rewrites of lowdb small.
+ * dropped; done tasks go after `retentionDays`, which keeps the whole-file rewrites of lowdb small. What the
+ * background checks in Okta found and still owe (a diagnosis to retry, a drift check due) is kept with each
+ * task, so a restart picks up exactly where the last process stopped.
  */
 import type { RemediationRecord } from '../domain/records.ts';
 import { StateFile } from '../store/state-file.ts';
+import type { Diagnosis, DiagnosisRetry, DriftState } from './check-state.ts';
 import type { ManualTask } from './task.ts';
 
 export interface StoredTask {
   task: ManualTask;
   record: RemediationRecord;
+  /** why Okta skipped it, as the latest check in Okta found (check-state.ts) */
+  diagnosis?: Diagnosis;
+  /** the background diagnosis could not tell yet: when to try again */
+  diagnosisRetry?: DiagnosisRetry;
+  /** a done task's checks again after VERIFY_AFTER */
+  drift?: DriftState;
 }
 
 interface TaskDoc {

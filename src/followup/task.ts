@@ -19,8 +19,12 @@ export interface Actor {
   name?: string;
   /** email (Slack) or UPN (Teams), when known */
   email?: string;
-  via: 'slack' | 'teams';
+  /** 'bot': the bot itself (a drift check that reopened a task) */
+  via: 'slack' | 'teams' | 'bot';
 }
+
+/** How the bot names itself in the audit trail when it acts on its own (drift checks). */
+export const BOT_ACTOR: Actor = { id: 'oig-chatops', name: 'oig-chatops (drift check)', via: 'bot' };
 
 export interface ManualTask {
   id: string;

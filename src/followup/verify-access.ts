@@ -1,78 +1,76 @@
 /**
- * "Verify in Okta" (SPEC §5): does the principal still have the resource, why Okta may have skipped the
- * removal, and what to do next. Okta skips removals of access it did not grant directly (SPEC §4): a
- * membership from a group rule, an app assigned through a group, a group imported from a directory.
+ * "Verify in Okta" (SPEC §5) and the background checks: does the principal still have the resource, and
+ * why could Okta not remove it. Okta skips removals of access it did not grant directly (SPEC §4); the
+ * API shows which case it is:
+ *
+ * - a group: the user's groups (every page) → the group's `type` (APP_GROUP, BUILT_IN) and the ACTIVE
+ *   group rules whose `actions.assignUserToGroups.groupIds` contain it (every page of the org's rules);
+ * - an app: the assignment's `scope` (`GET /api/v1/apps/{appId}/users/{userId}`): USER is direct, GROUP
+ *   comes through a group, found among the user's groups that are assigned to the app (every page of
+ *   both), each with its own cause as above; and the Identity Governance grants when available.
+ *
+ * Any failure (timeout, error, a list not read to its end) answers "could not tell, because …".
  */
-import type { OktaApi } from '../okta/okta-api.ts';
+import type { OktaApi, OktaGroup } from '../okta/okta-api.ts';
+import type { AccessCheck, GroupCause } from './access-check.ts';
 import type { ManualTask } from './task.ts';
 
-export interface VerifyResult {
-  access: 'present' | 'gone' | 'unknown';
-  text: string;
-}
-
 export const VERIFY_NOT_CONFIGURED =
-  'Verify needs the Okta API: set OKTA_ORG_URL (https://your-org.okta.com) and OKTA_API_TOKEN '
-  + '(a token of an admin who may read users, groups, apps and group rules), then restart the bot.';
+  'Verify needs the Okta API: set OKTA_ORG_URL (https://your-org.okta.com) and either OKTA_API_TOKEN '
+  + '(a token of an admin who may read users, groups, apps and group rules) or an OAuth service app '
+  + '(OKTA_CLIENT_ID + OKTA_PRIVATE_KEY + OKTA_PRIVATE_KEY_ID, scopes okta.users.read okta.groups.read okta.apps.read), then restart the bot.';
 
-const GONE_NEXT = 'Okta no longer shows this access: if you removed it, mark the task done.';
+/** groups named per app assignment at most (a user in many groups carrying the app) */
+const MAX_VIA = 5;
 
-export async function verifyAccess(okta: OktaApi, task: ManualTask): Promise<VerifyResult> {
+export async function checkAccess(okta: OktaApi, task: ManualTask): Promise<AccessCheck> {
   const userId = task.principal.id;
   const resourceId = task.resource.id;
-  const who = task.principal.name ?? task.principal.login ?? userId ?? 'the principal';
-  const what = task.resource.name ?? resourceId ?? 'the resource';
   if (!userId || !resourceId) {
-    return { access: 'unknown', text: `Cannot verify: Okta's event did not name the ${userId ? 'resource' : 'principal'} id.` };
+    return { access: 'unknown', why: `Okta's event did not name the ${userId ? 'resource' : 'principal'} id` };
   }
   const type = task.resource.type?.toUpperCase();
-  if (type === 'GROUP') return verifyGroup(okta, userId, resourceId, who, what);
-  if (type === 'APPLICATION') return verifyApp(okta, userId, resourceId, who, what);
-  return { access: 'unknown', text: `Cannot verify a resource of type ${task.resource.type ?? 'unknown'}: only groups and applications.` };
+  try {
+    if (type === 'GROUP') return await checkGroup(okta, userId, resourceId);
+    if (type === 'APPLICATION') return await checkApp(okta, userId, resourceId);
+  } catch (err) {
+    // HttpError and OktaReadError messages name the call and what went wrong, never the credential
+    return { access: 'unknown', why: err instanceof Error ? err.message : String(err) };
+  }
+  return { access: 'unknown', why: `only groups and applications can be checked, not a resource of type ${task.resource.type ?? 'unknown'}` };
 }
 
-async function verifyGroup(okta: OktaApi, userId: string, groupId: string, who: string, what: string): Promise<VerifyResult> {
-  const groups = await okta.userGroups(userId);
-  const g = groups.find((x) => x.id === groupId);
-  if (!g) return { access: 'gone', text: `Gone: ${who} is no longer a member of ${what}. ${GONE_NEXT}` };
-  const rules = (await okta.rulesAssigning(groupId)).filter((r) => r.status === undefined || r.status === 'ACTIVE');
-  if (rules.length > 0) {
-    const names = rules.map((r) => r.name).join(', ');
-    return {
-      access: 'present',
-      text: `Still a member: ${who} is in ${g.name}. Likely reason it was skipped: the membership comes from the group rule ${names}. `
-        + 'Next step: change the rule (or the user attribute it matches), then verify again.',
-    };
-  }
-  if (g.type === 'APP_GROUP') {
-    return {
-      access: 'present',
-      text: `Still a member: ${who} is in ${g.name}, a group imported from a directory or app. `
-        + 'Likely reason it was skipped: Okta does not manage its memberships. Next step: remove the membership in the source directory.',
-    };
-  }
-  return {
-    access: 'present',
-    text: `Still a member: ${who} is in ${g.name}, with no group rule assigning it. Likely reason it was skipped: a policy-assigned group or entitlement. `
-      + 'Next step: remove the user from the group in Okta (Directory › Groups), then mark the task done.',
-  };
+async function checkGroup(okta: OktaApi, userId: string, groupId: string): Promise<AccessCheck> {
+  const g = (await okta.userGroups(userId)).find((x) => x.id === groupId);
+  if (!g) return { access: 'gone' };
+  return { access: 'present', cause: { kind: 'membership', via: await groupCause(okta, g) } };
 }
 
-async function verifyApp(okta: OktaApi, userId: string, appId: string, who: string, what: string): Promise<VerifyResult> {
+async function checkApp(okta: OktaApi, userId: string, appId: string): Promise<AccessCheck> {
   const assignment = await okta.appUser(appId, userId);
-  if (!assignment) return { access: 'gone', text: `Gone: ${who} is no longer assigned to ${what}. ${GONE_NEXT}` };
-  if (assignment.scope?.toUpperCase() === 'GROUP') {
-    const [appGroups, userGroups] = await Promise.all([okta.appGroupIds(appId), okta.userGroups(userId)]);
-    const through = userGroups.filter((g) => appGroups.includes(g.id)).map((g) => g.name);
-    const via = through.length > 0 ? through.join(', ') : 'a group (not found among the first 200 groups)';
-    return {
-      access: 'present',
-      text: `Still assigned through group ${via}: ${who} has ${what} because of that group. Likely reason it was skipped: `
-        + 'Okta cannot remove an assignment that comes from a group. Next step: remove the user from the group, or assign the app to a narrower group.',
-    };
+  if (!assignment) return { access: 'gone' };
+  const app = (await okta.app(appId)) ?? { id: appId };
+  const access = await okta.principalAccess(appId, userId);
+  const grants = access.available && access.grants.length > 0 ? { grants: access.grants } : {};
+  if (assignment.scope?.toUpperCase() !== 'GROUP') return { access: 'present', cause: { kind: 'app_direct', app }, ...grants };
+  const [appGroups, userGroups] = [new Set(await okta.appGroupIds(appId)), await okta.userGroups(userId)];
+  const carrying = userGroups.filter((g) => appGroups.has(g.id)).slice(0, MAX_VIA);
+  const via: GroupCause[] = [];
+  for (const g of carrying) via.push(await groupCause(okta, g));
+  return { access: 'present', cause: { kind: 'app_group', app, via }, ...grants };
+}
+
+async function groupCause(okta: OktaApi, g: OktaGroup): Promise<GroupCause> {
+  const group = { id: g.id, name: g.name, ...(g.type ? { type: g.type } : {}) };
+  const type = g.type?.toUpperCase();
+  if (type === 'BUILT_IN') return { kind: 'built_in', group };
+  if (type === 'APP_GROUP') {
+    const source = g.sourceAppId ? ((await okta.app(g.sourceAppId)) ?? { id: g.sourceAppId }) : undefined;
+    return { kind: 'imported', group, ...(source ? { source } : {}) };
   }
-  return {
-    access: 'present',
-    text: `Still assigned: ${who} is assigned to ${what} directly. Next step: unassign the user in Okta (Applications › ${what} › Assignments), then mark the task done.`,
-  };
+  const rules = await okta.activeRulesAssigning(g.id);
+  if (rules.length > 0) {
+    return { kind: 'rule', group, rules: rules.map((r) => ({ id: r.id, name: r.name, ...(r.expression ? { expression: r.expression } : {}) })) };
+  }
+  return { kind: 'direct', group };
 }

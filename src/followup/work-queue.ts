@@ -2,7 +2,8 @@
  * The manual-remediation work queue (SPEC §4, §5, issue 4). Intake tells it about stored remediations:
  * one it could not carry out opens a task, a later SUCCESS for the same item closes it. The chat adapters
  * hand it button presses: it checks the clicker against OIG_ALLOWED_USERS, applies the press, stores it
- * in the audit trail, and republishes the task's card so the message is edited in place.
+ * in the audit trail, and republishes the task's card so the message is edited in place. With the Okta API it
+ * also asks Okta why each new task was skipped and checks done tasks again for drift (okta-checks.ts).
  */
 import type { Logger } from 'pino';
 import type { Card } from '../cards/card.ts';
@@ -10,6 +11,9 @@ import { manualTaskId } from '../cards/keys.ts';
 import { needsManualRemediation, type EventRecord, type RemediationRecord } from '../domain/records.ts';
 import type { OktaApi } from '../okta/okta-api.ts';
 import { AuditFile } from './audit-file.ts';
+import { driftAfter } from './check-state.ts';
+import { verifyAnswer } from './cause-text.ts';
+import { OktaChecks } from './okta-checks.ts';
 import { isSuccess, taskFromRecord } from './open-task.ts';
 import { isAllowed } from './permissions.ts';
 import type { Actor, ManualTask, TaskActionName, TaskAudit, TaskSource } from './task.ts';
@@ -17,7 +21,7 @@ import { taskCard, verifyReplyCard } from './task-card.ts';
 import { actorName } from './task-rules.ts';
 import { TaskFile } from './task-file.ts';
 import { transition } from './task-rules.ts';
-import { VERIFY_NOT_CONFIGURED, verifyAccess } from './verify-access.ts';
+import { VERIFY_NOT_CONFIGURED } from './verify-access.ts';
 
 export interface WorkQueueDeps {
   dataDir: string;
@@ -25,8 +29,10 @@ export interface WorkQueueDeps {
   allowedUsers: readonly string[];
   /** hands cards to the chat sinks; a card with a known key replaces that message */
   publish: (cards: Card[]) => void;
-  /** undefined without OKTA_ORG_URL / OKTA_API_TOKEN: verify then says what to configure */
+  /** undefined without the Okta API (OKTA_ORG_URL and a credential): verify then says what to configure */
   okta?: OktaApi;
+  /** VERIFY_AFTER: delays after which a done task is checked again (drift); needs `okta` */
+  verifyAfterMs?: readonly number[];
   /** done tasks are forgotten after this many days (default 400) */
   retentionDays?: number;
   now?: () => number;
@@ -49,6 +55,8 @@ export class WorkQueue implements TaskSource {
   /** presses and intake changes run one after another, so two clicks never both see an open task */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
+  /** the background checks in Okta; undefined without the Okta API */
+  readonly checks: OktaChecks | undefined;
 
   private constructor(
     private readonly d: WorkQueueDeps,
@@ -56,6 +64,18 @@ export class WorkQueue implements TaskSource {
     private readonly trail: AuditFile,
   ) {
     this.now = d.now ?? Date.now;
+    this.checks = d.okta
+      ? new OktaChecks({
+          api: d.okta,
+          tasks,
+          trail,
+          publish: d.publish,
+          serial: (run) => this.serial(run),
+          verifyAfterMs: d.verifyAfterMs ?? [],
+          now: this.now,
+          log: d.log,
+        })
+      : undefined;
   }
 
   static async open(d: WorkQueueDeps): Promise<WorkQueue> {
@@ -91,7 +111,12 @@ export class WorkQueue implements TaskSource {
     if (remediations.length === 0) return Promise.resolve();
     return this.serial(async () => {
       for (const r of remediations) await this.take(r);
-    });
+    }).finally(() => this.checks?.kick());
+  }
+
+  /** stops the background checks (what they still owe is on disk and done at the next start) */
+  async stop(): Promise<void> {
+    await this.checks?.stop();
   }
 
   /**
@@ -114,6 +139,9 @@ export class WorkQueue implements TaskSource {
       }
       await this.tasks.putAll([...missing.values()].map((r) => ({ task: taskFromRecord(r), record: r })));
       return missing.size;
+    }).finally(() => {
+      // routing reconciles at start, once the chats are wired: the time to begin what the checks owe
+      this.checks?.kick();
     });
   }
 
@@ -130,7 +158,9 @@ export class WorkQueue implements TaskSource {
     if (!entry || entry.task.state === 'done' || !isSuccess(r) || Date.parse(r.at) < Date.parse(entry.task.openedAt)) return;
     const closed: ManualTask = { ...entry.task, state: 'done', closedByOkta: true, ownedAt: r.at, updatedAt: new Date(this.now()).toISOString(), openedBy: r.id };
     delete closed.owner;
-    const next = { ...entry, task: closed };
+    // drift: the delays count from when Okta succeeded
+    const drift = driftAfter(entry.task, closed, r.at, entry.drift);
+    const next = { ...entry, task: closed, ...(drift ? { drift } : {}) };
     await this.tasks.put(next);
     this.d.log.info({ task: id, event: r.id }, 'a later remediation succeeded: manual task closed');
     this.d.publish([taskCard(next)]);
@@ -153,9 +183,14 @@ export class WorkQueue implements TaskSource {
       const at = new Date(this.now()).toISOString();
       const t = transition(entry.task, action, actor, at);
       if (t.next) {
+        // done: drift checks start; reopened: they stop; done again later: they start over
+        const drift = driftAfter(entry.task, t.next, at, entry.drift);
         const next = { ...entry, task: t.next };
+        if (drift) next.drift = drift;
+        else delete next.drift;
         await this.tasks.put(next);
         this.d.publish([taskCard(next)]);
+        if (drift) this.checks?.kick();
       }
       await this.record(taskId, action, actor, t.result, t.result === 'ok' ? undefined : t.message);
       return { result: t.result, message: t.message, task: t.next ?? entry.task };
@@ -164,23 +199,23 @@ export class WorkQueue implements TaskSource {
 
   private async verify(taskId: string, actor: Actor): Promise<PressOutcome> {
     const task = this.tasks.get(taskId)!.task;
-    if (!this.d.okta) {
+    if (!this.d.okta || !this.checks) {
       await this.record(taskId, 'verify', actor, 'error', 'Okta API not configured');
       return { result: 'error', message: VERIFY_NOT_CONFIGURED, task };
     }
-    try {
-      const v = await verifyAccess(this.d.okta, task);
-      await this.record(taskId, 'verify', actor, 'ok', v.access);
-      const at = new Date(this.now()).toISOString();
-      this.d.publish([verifyReplyCard(this.tasks.get(taskId)!, actorName(actor), v.text, v.access === 'gone', at)]);
-      return { result: 'ok', message: v.text, task, ...(v.access === 'gone' && task.state !== 'done' ? { offerDone: true } : {}) };
-    } catch (err) {
-      // HttpError messages name the call and status, never the token
-      const why = err instanceof Error ? err.message : String(err);
-      this.d.log.warn({ task: taskId, err }, 'verify in Okta failed');
-      await this.record(taskId, 'verify', actor, 'error', why);
-      return { result: 'error', message: `Could not ask Okta: ${why}`, task };
+    const { check, entry } = await this.checks.verifyNow(taskId);
+    const text = verifyAnswer(check, task, this.d.okta.orgUrl);
+    if (check.access === 'unknown') {
+      // messages of failed calls name the call and status, never the credential
+      this.d.log.warn({ task: taskId, why: check.why }, 'verify in Okta could not tell');
+      await this.record(taskId, 'verify', actor, 'error', check.why);
+      return { result: 'error', message: text, task };
     }
+    await this.record(taskId, 'verify', actor, 'ok', check.access);
+    const at = new Date(this.now()).toISOString();
+    const now = entry ?? this.tasks.get(taskId)!;
+    this.d.publish([verifyReplyCard(now, actorName(actor), text, check.access === 'gone', at)]);
+    return { result: 'ok', message: text, task: now.task, ...(check.access === 'gone' && now.task.state !== 'done' ? { offerDone: true } : {}) };
   }
 
   private record(taskId: string, action: TaskActionName, actor: Actor, result: TaskAudit['result'], detail?: string): Promise<void> {

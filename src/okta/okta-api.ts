@@ -1,18 +1,27 @@
 /**
- * The few Okta Management API reads the work queue's "Verify in Okta" button needs, over the shared
- * HttpClient (timeouts, retries on 429 honouring X-Rate-Limit-Reset, errors without the token). Answers are
- * read field by field: only what verify uses is kept. Okta API reference: Users (List all groups of a user),
- * Applications (Retrieve an application user, List all application groups), Groups (List all group rules).
+ * The Okta Management API reads of "Verify in Okta" and of the background checks (src/followup), through
+ * OktaReader (okta-reader.ts: every page, rate-limit headers, at most two calls in flight). Answers are
+ * read field by field: only what the checks use is kept. Okta API reference: Users (List all groups of a
+ * user), Applications (Retrieve an application, Retrieve an application user, List all application
+ * groups), Groups (List all group rules). Scopes with OAuth: okta.users.read, okta.groups.read,
+ * okta.apps.read.
+ *
+ * The org's group rules are one list for every check (an org has at most 2000 rules, 10 pages): they are
+ * read once and kept for a few minutes, so a campaign with 500 skipped items does not read them 500 times.
+ * A read that failed is not kept.
  */
 import { HttpError } from '../http-client/http-error.ts';
-import type { HttpClient } from '../http-client/http-client.ts';
-import { oktaGet, type OktaConnection } from './okta-auth.ts';
+import type { AppRef } from './admin-links.ts';
+import { OKTA_LIST_LIMIT, type OktaReader } from './okta-reader.ts';
+import { principalAccess, type PrincipalAccess } from './principal-access.ts';
 
 export interface OktaGroup {
   id: string;
   name: string;
-  /** OKTA_GROUP, APP_GROUP (imported from a directory or app), BUILT_IN */
+  /** OKTA_GROUP, APP_GROUP (imported from a directory or app), BUILT_IN (Everyone) */
   type?: string;
+  /** for an APP_GROUP: the app (directory) it is imported from */
+  sourceAppId?: string;
 }
 
 export interface OktaAppUser {
@@ -27,46 +36,75 @@ export interface OktaGroupRule {
   status?: string;
   /** the groups the rule puts its users in */
   groupIds: string[];
+  /** `conditions.expression.value`, Okta Expression Language */
+  expression?: string;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const objs = (v: unknown[]): Obj[] => v.filter(isObj);
 
 function group(g: Obj): OktaGroup | undefined {
   const id = str(g.id);
   if (!id) return undefined;
   const profile = isObj(g.profile) ? g.profile : {};
   const type = str(g.type);
-  return { id, name: str(profile.name) ?? id, ...(type ? { type } : {}) };
+  // the Groups API names an app group's source as `source.id`; older answers only link it
+  const links = isObj(g._links) ? g._links : {};
+  const sourceLink = isObj(links.source) ? str(links.source.href) : undefined;
+  const sourceAppId = (isObj(g.source) ? str(g.source.id) : undefined) ?? sourceLink?.split('/').filter(Boolean).pop();
+  return { id, name: str(profile.name) ?? id, ...(type ? { type } : {}), ...(sourceAppId ? { sourceAppId } : {}) };
+}
+
+function rule(r: Obj): OktaGroupRule | undefined {
+  const id = str(r.id);
+  if (!id) return undefined;
+  const actions = isObj(r.actions) ? r.actions : {};
+  const assign = isObj(actions.assignUserToGroups) ? actions.assignUserToGroups : {};
+  const groupIds = Array.isArray(assign.groupIds) ? assign.groupIds.filter((g): g is string => typeof g === 'string') : [];
+  const conditions = isObj(r.conditions) ? r.conditions : {};
+  const expression = isObj(conditions.expression) ? str(conditions.expression.value) : undefined;
+  const status = str(r.status);
+  return { id, name: str(r.name) ?? id, groupIds, ...(status ? { status } : {}), ...(expression ? { expression } : {}) };
+}
+
+const enc = encodeURIComponent;
+
+export interface OktaApiOptions {
+  /** how long the org's group rules are reused (default 5 min) */
+  rulesTtlMs?: number;
+  now?: () => number;
 }
 
 export class OktaApi {
-  private readonly base: string;
+  private rules: { at: number; list: Promise<OktaGroupRule[]> } | undefined;
+  private readonly apps = new Map<string, AppRef>();
+  private readonly rulesTtlMs: number;
+  private readonly now: () => number;
 
   constructor(
-    private readonly okta: OktaConnection,
-    private readonly http: HttpClient,
+    readonly reader: OktaReader,
+    o: OktaApiOptions = {},
   ) {
-    this.base = okta.orgUrl.replace(/\/+$/, '');
+    this.rulesTtlMs = o.rulesTtlMs ?? 5 * 60_000;
+    this.now = o.now ?? Date.now;
   }
 
-  private async get(label: string, path: string): Promise<unknown> {
-    const res = await oktaGet(this.http, this.okta, label, `${this.base}${path}`);
-    return res.body;
+  get orgUrl(): string {
+    return this.reader.okta.orgUrl;
   }
 
-  /** the groups the user is a member of (first page of 200: enough to find one group or intersect) */
+  /** every group the user is a member of */
   async userGroups(userId: string): Promise<OktaGroup[]> {
-    const body = await this.get('Okta user groups', `/api/v1/users/${encodeURIComponent(userId)}/groups?limit=200`);
-    return list(body).map(group).filter((g): g is OktaGroup => g !== undefined);
+    const list = await this.reader.list('Okta user groups', `/api/v1/users/${enc(userId)}/groups?limit=${OKTA_LIST_LIMIT}`);
+    return objs(list).map(group).filter((g): g is OktaGroup => g !== undefined);
   }
 
   /** the user's assignment to the app, or undefined when Okta answers 404 (not assigned) */
   async appUser(appId: string, userId: string): Promise<OktaAppUser | undefined> {
     try {
-      const body = await this.get('Okta app assignment', `/api/v1/apps/${encodeURIComponent(appId)}/users/${encodeURIComponent(userId)}`);
+      const { body } = await this.reader.get('Okta app assignment', `/api/v1/apps/${enc(appId)}/users/${enc(userId)}`);
       if (!isObj(body)) return {};
       const scope = str(body.scope);
       const status = str(body.status);
@@ -77,23 +115,51 @@ export class OktaApi {
     }
   }
 
-  /** the ids of the groups assigned to the app */
+  /** the ids of every group assigned to the app */
   async appGroupIds(appId: string): Promise<string[]> {
-    const body = await this.get('Okta app groups', `/api/v1/apps/${encodeURIComponent(appId)}/groups?limit=200`);
-    return list(body).map((g) => str(g.id)).filter((id): id is string => id !== undefined);
+    const list = await this.reader.list('Okta app groups', `/api/v1/apps/${enc(appId)}/groups?limit=${OKTA_LIST_LIMIT}`);
+    return objs(list).map((g) => str(g.id)).filter((id): id is string => id !== undefined);
   }
 
-  /** the group rules that put users into `groupId` */
-  async rulesAssigning(groupId: string): Promise<OktaGroupRule[]> {
-    const body = await this.get('Okta group rules', '/api/v1/groups/rules?limit=200');
-    const rules: OktaGroupRule[] = [];
-    for (const r of list(body)) {
-      const actions = isObj(r.actions) ? r.actions : {};
-      const assign = isObj(actions.assignUserToGroups) ? actions.assignUserToGroups : {};
-      const groupIds = Array.isArray(assign.groupIds) ? assign.groupIds.filter((g): g is string => typeof g === 'string') : [];
-      const id = str(r.id);
-      if (id && groupIds.includes(groupId)) rules.push({ id, name: str(r.name) ?? id, groupIds, ...(str(r.status) ? { status: str(r.status) } : {}) });
+  /** the app's name and label, for links and text; undefined when it cannot be read (only cosmetic) */
+  async app(appId: string): Promise<AppRef | undefined> {
+    const known = this.apps.get(appId);
+    if (known) return known;
+    try {
+      const { body } = await this.reader.get('Okta app', `/api/v1/apps/${enc(appId)}`);
+      if (!isObj(body)) return undefined;
+      const name = str(body.name);
+      const label = str(body.label);
+      const ref: AppRef = { id: appId, ...(name ? { name } : {}), ...(label ? { label } : {}) };
+      if (this.apps.size > 1000) this.apps.clear();
+      this.apps.set(appId, ref);
+      return ref;
+    } catch {
+      return undefined;
     }
-    return rules;
+  }
+
+  /** every group rule of the org (all pages), reused for `rulesTtlMs` */
+  groupRules(): Promise<OktaGroupRule[]> {
+    const now = this.now();
+    if (this.rules && now - this.rules.at < this.rulesTtlMs) return this.rules.list;
+    const list = this.reader.list('Okta group rules', `/api/v1/groups/rules?limit=${OKTA_LIST_LIMIT}`).then((l) => objs(l).map(rule).filter((r): r is OktaGroupRule => r !== undefined));
+    const entry = { at: now, list };
+    this.rules = entry;
+    // a failed read is not reused: the next check asks again
+    list.catch(() => {
+      if (this.rules === entry) this.rules = undefined;
+    });
+    return list;
+  }
+
+  /** the ACTIVE group rules that put users into `groupId` */
+  async activeRulesAssigning(groupId: string): Promise<OktaGroupRule[]> {
+    return (await this.groupRules()).filter((r) => (r.status === undefined || r.status === 'ACTIVE') && r.groupIds.includes(groupId));
+  }
+
+  /** OIG grants of the app for the user (optional: "not available" without the governance scope) */
+  principalAccess(appId: string, userId: string): Promise<PrincipalAccess> {
+    return principalAccess(this.reader, appId, userId);
   }
 }
