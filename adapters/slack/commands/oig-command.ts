@@ -10,6 +10,7 @@
 import { matchedLine, type AnswerPage, type AnswerRow } from '../../../src/commands/answer.ts';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
 import { answerPage } from '../../../src/commands/engine.ts';
+import { inertLine } from '../../../src/cards/untrusted-text.ts';
 import { actions, header, lineSections, plainContext, plainText, textSections, type Block } from '../render/blocks.ts';
 import { SLACK_LIMITS as L } from '../render/limits.ts';
 import { neutralClipped, neutralLine } from '../render/mrkdwn.ts';
@@ -33,7 +34,8 @@ export function renderPage(p: AnswerPage, text: string): CommandReply {
   const { answer } = p;
   const blocks: Block[] = [header(answer.title)];
   if (answer.notice) blocks.push(...textSections(`⚠️ ${answer.notice}`));
-  if (answer.summary.length) blocks.push(...textSections(answer.summary.join('\n')));
+  // a summary line may quote a name ("Showing …"): each stays one line
+  if (answer.summary.length) blocks.push(...textSections(answer.summary.map(inertLine).join('\n')));
   // the count line and the "More" button always stay
   const room = L.blocksPerMessage - blocks.length - (p.next !== undefined ? 2 : 1);
   if (p.rows.length) blocks.push(...rowBlocks(p, text, room));

@@ -35,7 +35,8 @@ export function renderAnswer(p: AnswerPage, command: string, opts: AnswerOptions
   const frame = adaptiveCard([titleBlock(answer.title, 'info', 'Medium')], more, refresh);
   const parts = [
     ...(answer.notice ? paragraphs(`⚠️ ${answer.notice}`, L.noteText, { color: 'Warning' }) : []),
-    ...answer.summary.flatMap((s, i) => paragraphs(s, L.lineText, {}, i === 0 ? 'Default' : 'None')),
+    // a summary line may quote a name ("Showing …"): each stays one line
+    ...answer.summary.flatMap((s, i) => paragraphs(oneLine(s), L.lineText, {}, i === 0 ? 'Default' : 'None')),
     ...p.rows.map((r, i) => rowPart(r, i, { command, page: p.page, ...(asker ? { asker } : {}) })),
   ];
   const count = subtleLine(`${matchedLine(p)}${opts.userIds ? ' · Only you can see this.' : ''}`, 'Medium');
