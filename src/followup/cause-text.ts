@@ -39,8 +39,8 @@ function ruleList(c: Extract<GroupCause, { kind: 'rule' }>): string {
     .join(', ') + (c.rules.length > 3 ? ` and ${c.rules.length - 3} more` : '');
 }
 
-/** why the user is in the group */
-function groupWhy(c: GroupCause, who: string, L: AdminLinks): string {
+/** why the user is in the group; `inApp` when the group is why an app is assigned (that is the reason then) */
+function groupWhy(c: GroupCause, who: string, L: AdminLinks, inApp = false): string {
   const g = c.group;
   switch (c.kind) {
     case 'rule':
@@ -50,7 +50,9 @@ function groupWhy(c: GroupCause, who: string, L: AdminLinks): string {
     case 'built_in':
       return `${g.name} is a BUILT_IN group: every user is a member and Okta cannot remove one (${L.group(g.id)})`;
     case 'direct':
-      return `${who} is a direct member of ${g.name} (an Okta group that no active group rule fills); Okta did not say why it skipped the removal (${L.group(g.id)})`;
+      return inApp
+        ? `${who} is a direct member of ${g.name} (${L.group(g.id)})`
+        : `${who} is a direct member of ${g.name} (an Okta group that no active group rule fills); Okta did not say why it skipped the removal (${L.group(g.id)})`;
   }
 }
 
@@ -111,7 +113,7 @@ export function explainPresent(found: AccessPresent, task: ManualTask, orgUrl: s
         break;
       }
       const groups = c.via.map((v) => v.group.name).join(', ');
-      why = `${name} is assigned to ${who} through the group ${groups} (scope GROUP), and Okta cannot remove an assignment that comes from a group: ${c.via.map((v) => groupWhy(v, who, L)).join('; ')}.${grantsText(found.grants)}`;
+      why = `${name} is assigned to ${who} through the group ${groups} (scope GROUP), and Okta cannot remove an assignment that comes from a group: ${c.via.map((v) => groupWhy(v, who, L, true)).join('; ')}.${grantsText(found.grants)}`;
       next = `${c.via.map((v) => groupNext(v, who, L, c.app)).join('; and ')}, then Verify again.${grantsNext(found.grants)}`;
       break;
     }
