@@ -96,4 +96,27 @@ describe('buildManualRemediationCard', () => {
     const card = buildManualRemediationCard(skipped({ wf: { owner: svcWorkflows } }));
     expect(factOf(card, 'Automation')).toMatch(/^via Okta Workflows \(connection owner: Workflows Service/);
   });
+
+  it('shows the cause found in Okta instead of the usual causes, with the next step that follows from it', () => {
+    const cause = { at: '2026-11-01T10:00:00.000Z', why: 'the group rule "Finance by department" puts Alice in Finance (https://acme-admin.okta.com/admin/groups#rules).', next: 'Edit the group rule "Finance by department", then Verify again.' };
+    const open = buildManualRemediationCard(skipped({ resource: financeGroup }), { cause });
+    expect(open.notes).toEqual([
+      'Why Okta skipped it (checked in Okta 2026-11-01 10:00:00 UTC): the group rule "Finance by department" puts Alice in Finance (https://acme-admin.okta.com/admin/groups#rules).',
+      'Next step: Edit the group rule "Finance by department", then Verify again.',
+    ]);
+    const claimed = buildManualRemediationCard(skipped(), { cause, task: { state: 'claimed', owner: 'Bob' } });
+    expect(claimed.notes?.[1]).toBe('Next step (Bob): Edit the group rule "Finance by department", then Verify again.');
+    const done = buildManualRemediationCard(skipped(), { cause, task: { state: 'done', owner: 'Bob' } });
+    expect(done.notes).toHaveLength(1);
+  });
+
+  it('says when Okta no longer shows the access', () => {
+    const card = buildManualRemediationCard(skipped(), { cause: { at: '2026-11-01T10:00:00.000Z', gone: true } });
+    expect(card.notes).toEqual(['Okta no longer shows this access (checked in Okta 2026-11-01 10:00:00 UTC).', 'Next step: if someone removed it by hand, mark the task done.']);
+  });
+
+  it('keeps a long cause within Slack\'s section limit', () => {
+    const card = buildManualRemediationCard(skipped(), { cause: { at: '2026-11-01T10:00:00.000Z', why: 'x'.repeat(10_000), next: 'y'.repeat(10_000) } });
+    expect(card.notes!.every((n) => n.length <= 2000)).toBe(true);
+  });
 });

@@ -46,6 +46,7 @@ describe('Verify in Okta from Teams', () => {
     const res = await verify('iciiTverify01');
     expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
     expect(String((res.body as { value: string }).value)).toContain('Still assigned: Jane Doe is assigned to Salesforce directly');
+    expect(String((res.body as { value: string }).value)).toContain('Why Okta skipped it: Salesforce is assigned to Jane Doe directly (scope USER)');
     const reply = await teams.waitFor((s) => s.kind === 'send' && s.conversationId === `${TEAM_ID};messageid=${card.activityId}`);
     expect(JSON.stringify(reply.activity)).toContain('Checked in Okta by Alice Admin');
     expect(running.queue.audit('item:iciiTverify01')[0]).toMatchObject({ action: 'verify', result: 'ok', actor: { via: 'teams' } });
