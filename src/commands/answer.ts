@@ -73,18 +73,23 @@ export function emptyAnswer(title: string, summary: string[] = [], notice?: stri
  * a page (or an export) actually reads. It behaves as a plain array (length, index, slice, map).
  */
 export function lazyRows<T>(items: readonly T[], format: (item: T) => AnswerRow): AnswerRow[] {
-  const cache: Array<AnswerRow | undefined> = new Array<AnswerRow | undefined>(items.length);
+  return lazyRowsAt(items.length, (i) => items[i]!, format);
+}
+
+/** lazyRows over `length` items that `itemAt` hands out on demand (a merge that runs only as far as read) */
+export function lazyRowsAt<T>(length: number, itemAt: (i: number) => T, format: (item: T) => AnswerRow): AnswerRow[] {
+  const cache: Array<AnswerRow | undefined> = new Array<AnswerRow | undefined>(length);
   return new Proxy(cache as AnswerRow[], {
     get(target, prop, receiver) {
       if (typeof prop === 'string' && /^\d+$/.test(prop)) {
         const i = Number(prop);
-        if (i >= items.length) return undefined;
-        return (target[i] ??= format(items[i]!));
+        if (i >= length) return undefined;
+        return (target[i] ??= format(itemAt(i)));
       }
       return Reflect.get(target, prop, receiver) as unknown;
     },
     has(target, prop) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < items.length;
+      if (typeof prop === 'string' && /^\d+$/.test(prop)) return Number(prop) < length;
       return Reflect.has(target, prop);
     },
   });

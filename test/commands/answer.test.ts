@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lazyRows, matchedLine, pageOf } from '../../src/commands/answer.ts';
+import { lazyRows, lazyRowsAt, matchedLine, pageOf } from '../../src/commands/answer.ts';
 
 describe('lazyRows', () => {
   it('formats only the rows read, and behaves as an array', () => {
@@ -15,6 +15,16 @@ describe('lazyRows', () => {
     expect(rows[5]).toBeUndefined();
     expect(rows.map((r) => r.cells[0])).toEqual(['1', '2', '3', '4', '5']);
     expect(formatted).toEqual([2, 3, 5, 1, 4]);
+  });
+});
+
+describe('lazyRowsAt', () => {
+  it('asks for an item only when its row is read', () => {
+    const asked: number[] = [];
+    const rows = lazyRowsAt(1000, (i) => (asked.push(i), i * 2), (n) => ({ line: String(n), cells: [] }));
+    expect(pageOf({ title: 't', matched: 1000, summary: [], columns: [], rows }, 0).rows.map((r) => r.line)).toEqual(Array.from({ length: 20 }, (_, i) => String(i * 2)));
+    expect(asked).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(rows.length).toBe(1000);
   });
 });
 

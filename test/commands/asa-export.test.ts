@@ -8,7 +8,7 @@ import { pageOf } from '../../src/commands/answer.ts';
 import { chatCommand } from '../../src/commands/engine.ts';
 import type { AsaRecord } from '../../src/domain/records.ts';
 import { FakeSlack } from '../helpers/fake-slack.ts';
-import { asa } from '../helpers/records.ts';
+import { asa, unparsed } from '../helpers/records.ts';
 import { commandBody, postSlack } from '../helpers/slack-requests.ts';
 import { fixtureStore, NOW } from './fixture-store.ts';
 import { startCommandsBot, type CommandsBot } from './slack-commands-bot.ts';
@@ -101,6 +101,25 @@ describe('export asa through the engine', () => {
     expect(first.rows).toHaveLength(20);
     const last = pageOf(first.answer, 60);
     expect(last.rows.map((r) => r.cells[8])).toEqual(records.slice(1200).map(sourceId));
+  });
+});
+
+describe('asa order', () => {
+  it('is newest first across types and sources, whatever order events arrived in; unreadable ones are not counted', async () => {
+    // ASA poller catch-up and System Log backfill deliver late, older events after newer ones
+    const mixed = [...records.slice(0, 300)].sort(() => Math.random() - 0.5);
+    const odd = unparsed({ id: 'u-pam', type: 'pam.server.ssh_login', family: 'asa', at: minutesBefore(2), src: 'system_log' });
+    const filled = await fixtureStore([...mixed, odd]);
+    try {
+      const deps = { store: filled.store, now: () => NOW };
+      const all = chatCommand('export asa', deps).csv!();
+      expect(all.rows).toBe(300);
+      expect(readCsv(all.csv).slice(1).map((r) => r[0])).toEqual(records.slice(0, 300).map((r) => r.at));
+      const since = readCsv(chatCommand('export asa since 100m', deps).csv!().csv).slice(1);
+      expect(since.map((r) => r[8])).toEqual(records.slice(0, 101).map(sourceId));
+    } finally {
+      await filled.close();
+    }
   });
 });
 
