@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
 import { decodeAnswerRow } from '../commands/answer-row.ts';
 import { answerOigCommand } from '../commands/oig-command.ts';
+import { plainText } from '../render/blocks.ts';
+import { neutralMrkdwn } from '../render/mrkdwn.ts';
 import type { PressOutcome } from '../../../src/followup/work-queue.ts';
 import type { Actor, TaskActionName } from '../../../src/followup/task.ts';
 import { needsEmail } from '../../../src/followup/permissions.ts';
@@ -55,12 +57,13 @@ export function registerTaskActions(app: App, deps: TaskActionDeps): void {
       return;
     }
     const text = out.message.slice(0, MAX_TEXT);
-    // plain_text: the message quotes Okta names, which must not be read as mrkdwn
-    const blocks: types.KnownBlock[] = [{ type: 'section', text: { type: 'plain_text', text } }];
+    // plain_text: the message quotes Okta names, which must not be read as mrkdwn; the `text` fallback is
+    // mrkdwn, so it is neutralised (adapters/slack/render/mrkdwn.ts)
+    const blocks: types.KnownBlock[] = [{ type: 'section', text: plainText(text, MAX_TEXT, true) }];
     if (out.offerDone) {
       blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: 'oig_manual_done', text: { type: 'plain_text', text: 'Mark done' }, style: 'primary', value: taskId }] });
     }
-    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks }).catch((err: unknown) =>
+    await respond({ response_type: 'ephemeral', replace_original: false, text: neutralMrkdwn(text), blocks }).catch((err: unknown) =>
       deps.log.warn({ err, task: taskId.slice(0, 100) }, 'could not reply to the clicker (response_url)'),
     );
   });
@@ -74,5 +77,5 @@ function replacement(blockId: string, message: string, commands: CommandDeps | u
   const from = decodeAnswerRow(blockId);
   if (from && commands) return { ...answerOigCommand(from.text, commands, from.page), replace_original: true };
   const text = message.slice(0, MAX_TEXT);
-  return { response_type: 'ephemeral', replace_original: true, text, blocks: [{ type: 'section', text: { type: 'plain_text', text } }] };
+  return { response_type: 'ephemeral', replace_original: true, text: neutralMrkdwn(text), blocks: [{ type: 'section', text: plainText(text, MAX_TEXT, true) }] };
 }
