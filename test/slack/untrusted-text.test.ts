@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderPage } from '../../adapters/slack/commands/oig-command.ts';
 import { linkText } from '../../adapters/slack/render/blocks.ts';
-import { neutralMrkdwn } from '../../adapters/slack/render/mrkdwn.ts';
+import { neutralClipped, neutralMrkdwn } from '../../adapters/slack/render/mrkdwn.ts';
 import { renderCard, renderPlain } from '../../adapters/slack/render/render-card.ts';
 import type { Card } from '../../src/cards/card.ts';
 import { buildDecisionCard } from '../../src/cards/decision-card.ts';
@@ -104,6 +104,12 @@ describe('neutralMrkdwn', () => {
     ['a\r\nb\u202Ec', 'a\nbc'],
   ])('%j → %j', (raw, shown) => {
     expect(neutralMrkdwn(raw)).toBe(shown);
+  });
+
+  it('clips after neutralising, never inside an entity, on one line', () => {
+    expect(neutralClipped('&&&&&&', 12)).toBe('&amp;&amp;…');
+    expect(neutralClipped('a\r\n*b*', 100)).toBe('a \u2217b\u2217');
+    expect(neutralClipped('<'.repeat(50), 20)).toMatch(/^(&lt;)+…$/);
   });
 
   it('keeps marks that cannot format: inside words, so logins and group names stay as typed', () => {
