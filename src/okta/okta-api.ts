@@ -8,7 +8,9 @@
  *
  * The org's group rules are one list for every check (an org has at most 2000 rules, 10 pages): they are
  * read once and kept for a few minutes, so a campaign with 500 skipped items does not read them 500 times.
- * A read that failed is not kept.
+ * An app's groups are kept for a minute for the same reason (a campaign skips many users of one app). A
+ * read that failed is not kept. A credential refused by the governance API (401/403: no scope, no OIG) is
+ * not asked again for an hour.
  */
 import { HttpError } from '../http-client/http-error.ts';
 import type { AppRef } from './admin-links.ts';
@@ -74,13 +76,27 @@ const enc = encodeURIComponent;
 export interface OktaApiOptions {
   /** how long the org's group rules are reused (default 5 min) */
   rulesTtlMs?: number;
+  /** how long an app's groups are reused (default 1 min) */
+  appGroupsTtlMs?: number;
   now?: () => number;
 }
 
+/** a list read once and reused for a while by every check that needs it */
+interface Cached<T> {
+  at: number;
+  value: Promise<T>;
+}
+
+const GOVERNANCE_OFF_MS = 3_600_000;
+const MAX_CACHED_APPS = 1000;
+
 export class OktaApi {
-  private rules: { at: number; list: Promise<OktaGroupRule[]> } | undefined;
+  private rules: Cached<OktaGroupRule[]> | undefined;
+  private readonly appGroups = new Map<string, Cached<string[]>>();
   private readonly apps = new Map<string, AppRef>();
+  private governanceOff: { until: number; why: string } | undefined;
   private readonly rulesTtlMs: number;
+  private readonly appGroupsTtlMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -88,7 +104,21 @@ export class OktaApi {
     o: OktaApiOptions = {},
   ) {
     this.rulesTtlMs = o.rulesTtlMs ?? 5 * 60_000;
+    this.appGroupsTtlMs = o.appGroupsTtlMs ?? 60_000;
     this.now = o.now ?? Date.now;
+  }
+
+  /** `read` once per `ttlMs`; a failed read is dropped so the next caller asks again */
+  private cached<T>(slot: () => Cached<T> | undefined, keep: (c: Cached<T> | undefined) => void, ttlMs: number, read: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const hit = slot();
+    if (hit && now - hit.at < ttlMs) return hit.value;
+    const entry: Cached<T> = { at: now, value: read() };
+    keep(entry);
+    entry.value.catch(() => {
+      if (slot() === entry) keep(undefined);
+    });
+    return entry.value;
   }
 
   get orgUrl(): string {
@@ -115,10 +145,21 @@ export class OktaApi {
     }
   }
 
-  /** the ids of every group assigned to the app */
-  async appGroupIds(appId: string): Promise<string[]> {
-    const list = await this.reader.list('Okta app groups', `/api/v1/apps/${enc(appId)}/groups?limit=${OKTA_LIST_LIMIT}`);
-    return objs(list).map((g) => str(g.id)).filter((id): id is string => id !== undefined);
+  /** the ids of every group assigned to the app (reused for `appGroupsTtlMs`) */
+  appGroupIds(appId: string): Promise<string[]> {
+    if (this.appGroups.size > MAX_CACHED_APPS) this.appGroups.clear();
+    return this.cached(
+      () => this.appGroups.get(appId),
+      (c) => {
+        if (c) this.appGroups.set(appId, c);
+        else this.appGroups.delete(appId);
+      },
+      this.appGroupsTtlMs,
+      async () => {
+        const list = await this.reader.list('Okta app groups', `/api/v1/apps/${enc(appId)}/groups?limit=${OKTA_LIST_LIMIT}`);
+        return objs(list).map((g) => str(g.id)).filter((id): id is string => id !== undefined);
+      },
+    );
   }
 
   /** the app's name and label, for links and text; undefined when it cannot be read (only cosmetic) */
@@ -131,7 +172,7 @@ export class OktaApi {
       const name = str(body.name);
       const label = str(body.label);
       const ref: AppRef = { id: appId, ...(name ? { name } : {}), ...(label ? { label } : {}) };
-      if (this.apps.size > 1000) this.apps.clear();
+      if (this.apps.size > MAX_CACHED_APPS) this.apps.clear();
       this.apps.set(appId, ref);
       return ref;
     } catch {
@@ -141,16 +182,14 @@ export class OktaApi {
 
   /** every group rule of the org (all pages), reused for `rulesTtlMs` */
   groupRules(): Promise<OktaGroupRule[]> {
-    const now = this.now();
-    if (this.rules && now - this.rules.at < this.rulesTtlMs) return this.rules.list;
-    const list = this.reader.list('Okta group rules', `/api/v1/groups/rules?limit=${OKTA_LIST_LIMIT}`).then((l) => objs(l).map(rule).filter((r): r is OktaGroupRule => r !== undefined));
-    const entry = { at: now, list };
-    this.rules = entry;
-    // a failed read is not reused: the next check asks again
-    list.catch(() => {
-      if (this.rules === entry) this.rules = undefined;
-    });
-    return list;
+    return this.cached(
+      () => this.rules,
+      (c) => {
+        this.rules = c;
+      },
+      this.rulesTtlMs,
+      async () => objs(await this.reader.list('Okta group rules', `/api/v1/groups/rules?limit=${OKTA_LIST_LIMIT}`)).map(rule).filter((r): r is OktaGroupRule => r !== undefined),
+    );
   }
 
   /** the ACTIVE group rules that put users into `groupId` */
@@ -159,7 +198,11 @@ export class OktaApi {
   }
 
   /** OIG grants of the app for the user (optional: "not available" without the governance scope) */
-  principalAccess(appId: string, userId: string): Promise<PrincipalAccess> {
-    return principalAccess(this.reader, appId, userId);
+  async principalAccess(appId: string, userId: string): Promise<PrincipalAccess> {
+    const off = this.governanceOff;
+    if (off && this.now() < off.until) return { available: false, why: off.why };
+    const answer = await principalAccess(this.reader, appId, userId);
+    if (!answer.available && (answer.status === 401 || answer.status === 403)) this.governanceOff = { until: this.now() + GOVERNANCE_OFF_MS, why: answer.why };
+    return answer;
   }
 }

@@ -20,7 +20,7 @@ export interface GrantSource {
   id?: string;
 }
 
-export type PrincipalAccess = { available: true; grants: GrantSource[] } | { available: false; why: string };
+export type PrincipalAccess = { available: true; grants: GrantSource[] } | { available: false; why: string; status?: number };
 
 const NOT_AVAILABLE = new Set([400, 401, 403, 404]);
 
@@ -31,7 +31,7 @@ export async function principalAccess(reader: OktaReader, appId: string, userId:
     return { available: true, grants: grantsIn(res.body) };
   } catch (err) {
     if (err instanceof HttpError && err.statusCode !== undefined && NOT_AVAILABLE.has(err.statusCode)) {
-      return { available: false, why: `Okta answered ${err.statusCode} (no Identity Governance entitlements for this app, or the credential lacks okta.governance.entitlements.read)` };
+      return { available: false, status: err.statusCode, why: `Okta answered ${err.statusCode} (no Identity Governance entitlements for this app, or the credential lacks okta.governance.entitlements.read)` };
     }
     return { available: false, why: err instanceof Error ? err.message : String(err) };
   }

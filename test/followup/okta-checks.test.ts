@@ -112,6 +112,16 @@ describe('diagnosis when a task opens', () => {
     expect(noteText(again.cards.at(-1))).toContain('Finance by department');
   });
 
+  it('tasks reconciled at start are diagnosed too, but their cards are only edited, never posted', async () => {
+    inFinanceByRule();
+    const { q, cards } = await open();
+    expect(await q.reconcile([GROUP_TASK])).toBe(1);
+    await q.checks!.runDue();
+    expect(q.card('item:G')?.notes?.join('\n')).toContain('Why Okta skipped it');
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.every((c) => c.updateOnly === true)).toBe(true);
+  });
+
   it('Verify that cannot tell (a timeout on page 2) changes nothing and says why', async () => {
     okta.addGroup(financeGroup.id!, 'Finance');
     for (let i = 0; i < 250; i++) okta.addMember(alice.id!, `00gX${i}`);

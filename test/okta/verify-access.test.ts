@@ -125,6 +125,28 @@ describe('Verify reads every page', () => {
     expect(okta.apiQueries.find((q) => q.includes('filter='))).toContain(encodeURIComponent('parent.externalId eq "0oaSfdc"'));
   });
 
+  it('a campaign\'s many checks of one app read its groups once, and a refused governance API once', async () => {
+    okta.addGroup('00gSales', 'Sales Team');
+    okta.assignAppToGroup('0oaSfdc', '00gSales');
+    const shared = api();
+    let governanceAsked = 0;
+    okta.routes.set('GET /governance/api/v1/principal-access', (_req, res) => {
+      governanceAsked++;
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end('{"errorCode":"E0000006","errorSummary":"You do not have permission to perform the requested action"}');
+    });
+    for (let i = 0; i < 4; i++) {
+      const user = `00uUser${i}`;
+      okta.addMember(user, '00gSales');
+      okta.assignApp('0oaSfdc', user, 'GROUP');
+      const t = { ...task({ id: '0oaSfdc', name: 'Salesforce', type: 'APPLICATION' }), principal: { id: user } };
+      expect(await checkAccess(shared, t)).toMatchObject({ access: 'present', cause: { kind: 'app_group', via: [{ group: { id: '00gSales' } }] } });
+    }
+    expect(okta.apiRequests.filter((p) => p === '/api/v1/apps/0oaSfdc/groups')).toHaveLength(1);
+    expect(okta.apiRequests.filter((p) => p === '/api/v1/groups/rules')).toHaveLength(1);
+    expect(governanceAsked).toBe(1);
+  });
+
   it('without the governance API (404/403) the answer is the same, with no grants', async () => {
     okta.assignApp('0oaSfdc', USER, 'USER');
     const check = await checkAccess(api(), task({ id: '0oaSfdc', name: 'Salesforce', type: 'APPLICATION' }));
