@@ -35,6 +35,9 @@ export interface OktaChecksDeps {
 }
 
 const MAX_TIMER_MS = 3_600_000;
+/** diagnoses kept per write at most, and the longest a found cause waits for its batch */
+const BATCH = 25;
+const BATCH_MS = 3_000;
 const MIN_TIMER_MS = 1_000;
 
 /** an edit of the task's card if it was posted: a task reconciled at start gets no new card (routing rule) */
@@ -114,31 +117,47 @@ export class OktaChecks {
     const entries = this.d.tasks.all().sort((a, b) => a.task.openedAt.localeCompare(b.task.openedAt));
     const diagnoses = entries.filter((e) => diagnosisDue(e, now, ignoreRetry)).map((e) => e.task.id);
     const drifts = entries.filter((e) => (driftDueAt(e, this.d.verifyAfterMs) ?? Infinity) <= now).map((e) => e.task.id);
+    // the task file is rewritten whole per write: a campaign's hundreds of diagnoses go in batches
+    let batch: Array<{ id: string; check: AccessCheck }> = [];
+    let since = Date.now();
     for (const id of diagnoses) {
       if (this.stopped) return;
-      await this.diagnose(id);
+      const found = await this.diagnose(id);
+      if (found) batch.push(found);
+      if (batch.length >= BATCH || (batch.length > 0 && Date.now() - since >= BATCH_MS)) {
+        await this.keepDiagnoses(batch);
+        batch = [];
+        since = Date.now();
+      }
     }
+    if (batch.length > 0 && !this.stopped) await this.keepDiagnoses(batch);
     for (const id of drifts) {
       if (this.stopped) return;
       await this.recheck(id);
     }
   }
 
-  private async diagnose(id: string): Promise<void> {
+  private async diagnose(id: string): Promise<{ id: string; check: AccessCheck } | undefined> {
     const before = this.d.tasks.get(id);
-    if (!before || !diagnosisDue(before, this.d.now(), true)) return;
+    if (!before || !diagnosisDue(before, this.d.now(), true)) return undefined;
     const check = await checkAccess(this.d.api, before.task);
-    if (this.stopped) return;
-    await this.d.serial(async () => {
-      const e = this.d.tasks.get(id);
-      if (!e || e.diagnosis) return;
-      const next = withDiagnosis(e, check, this.d.api.orgUrl, this.d.now());
-      await this.d.tasks.put(next);
-      if (check.access === 'unknown') {
-        this.d.log.info({ task: id, why: check.why, retryAt: next.diagnosisRetry?.retryAt }, 'could not tell why Okta skipped the task yet; trying again later');
-        return;
+    if (check.access === 'unknown') this.d.log.info({ task: id, why: check.why }, 'could not tell why Okta skipped the task yet; trying again later');
+    return this.stopped ? undefined : { id, check };
+  }
+
+  /** stores a batch of diagnoses in one write and edits their cards */
+  private keepDiagnoses(batch: ReadonlyArray<{ id: string; check: AccessCheck }>): Promise<void> {
+    return this.d.serial(async () => {
+      const now = this.d.now();
+      const changed: StoredTask[] = [];
+      for (const { id, check } of batch) {
+        const e = this.d.tasks.get(id);
+        // a Verify press may have found the cause meanwhile
+        if (e && !e.diagnosis) changed.push(withDiagnosis(e, check, this.d.api.orgUrl, now));
       }
-      this.d.publish([cardEdit(next)]);
+      await this.d.tasks.putAll(changed);
+      const found = changed.filter((e) => e.diagnosis);
+      if (found.length > 0) this.d.publish(found.map(cardEdit));
     });
   }
 

@@ -41,18 +41,22 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function open(dataDir?: string): Promise<{ q: WorkQueue; cards: Card[]; dataDir: string }> {
+async function open(dataDir?: string): Promise<{ q: WorkQueue; cards: Card[]; publishes: Card[][]; dataDir: string }> {
   const dir = dataDir ?? (await makeDataDir());
   if (!dataDir) dirs.push(dir);
   const cards: Card[] = [];
+  const publishes: Card[][] = [];
   const http = new HttpClient({ dispatcher: agent, maxAttempts: 1, log: pino({ level: 'silent' }) });
   const api = new OktaApi(new OktaReader(oktaConnection({ orgUrl: okta.url, apiToken: okta.token }), http), { now: () => clock });
   const q = await WorkQueue.open({
-    dataDir: dir, allowedUsers: ['u0ann'], publish: (c) => cards.push(...c), okta: api, verifyAfterMs: [DAY, 7 * DAY],
+    dataDir: dir, allowedUsers: ['u0ann'], publish: (c) => {
+      cards.push(...c);
+      publishes.push(c);
+    }, okta: api, verifyAfterMs: [DAY, 7 * DAY],
     now: () => clock, log: pino({ level: 'silent' }),
   });
   queues.push(q);
-  return { q, cards, dataDir: dir };
+  return { q, cards, publishes, dataDir: dir };
 }
 
 const noteText = (c: Card | undefined) => (c?.notes ?? []).join('\n');
@@ -80,6 +84,16 @@ describe('diagnosis when a task opens', () => {
     // what the dispatcher asks for when it builds the first card shows it too
     expect(noteText(q.card('item:G'))).toContain('Why Okta skipped it');
     expect(q.get('item:G')?.state).toBe('open');
+  });
+
+  it('a campaign\'s many skipped items are diagnosed in a few writes, the rules read once', async () => {
+    inFinanceByRule();
+    const { q, cards, publishes } = await open();
+    await q.onStored(Array.from({ length: 30 }, (_, i) => skipped({ item: `C${i}`, resource: financeGroup, at: '2026-11-01T09:00:00.000Z' })));
+    await q.checks!.runDue();
+    expect(new Set(cards.map((c) => c.key))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => `manual:C${i}`)));
+    expect(publishes.length).toBeLessThanOrEqual(3);
+    expect(okta.apiRequests.filter((p) => p === '/api/v1/groups/rules')).toHaveLength(1);
   });
 
   it('could not tell (Okta down): nothing shown, tried again later, then found', async () => {
