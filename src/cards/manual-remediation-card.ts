@@ -3,7 +3,7 @@
  * It is a small work item, so it shows where the task stands and only the buttons that make sense now.
  */
 import type { DecisionRecord, RemediationRecord, Resource } from '../domain/records.ts';
-import type { Card, CardAction, Severity } from './card.ts';
+import type { Card, CardAction, CardLink, Severity } from './card.ts';
 import {
   MAX_NOTE, MAX_TITLE, campaignText, clip, facts, latestAt, notes, partyShort, partyText, resourceShort, resourceText, timeText,
   workflowsText,
@@ -35,6 +35,8 @@ export interface SkipCauseView {
   why?: string;
   /** the next step that follows from the cause */
   next?: string;
+  /** the objects the cause names, in the Okta Admin Console */
+  links?: CardLink[];
 }
 
 export interface ManualCardOptions {
@@ -152,6 +154,7 @@ export function buildManualRemediationCard(r: RemediationRecord, opts: ManualCar
       decisionNotes && `Decision notes: ${decisionNotes}`,
       ...(opts.cause && (opts.cause.gone || opts.cause.why) ? causeNotes(opts.cause, task) : [likelyCause(r.resource), nextStep(task)]),
     ),
+    ...(opts.cause?.why && opts.cause.links?.length ? { links: opts.cause.links } : {}),
     actions: actionsFor(task.state, taskId),
     key: manualKey(r),
     eventIds: opts.decision ? [opts.decision.id, r.id] : [r.id],

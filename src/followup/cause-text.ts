@@ -1,9 +1,10 @@
 /**
  * How a check's finding reads on the task card, in Verify's answer and in a drift reply: why Okta skipped
- * the removal (with a link to the object in the Admin Console) and the next step that follows from it
- * (edit rule X, remove from group Y, change it in source directory Z, unassign directly). Plain text:
- * names from Okta are untrusted and every renderer escapes them; links are bare URLs.
+ * the removal, the next step that follows from it (edit rule X, remove from group Y, change it in source
+ * directory Z, unassign directly), and links to those objects in the Okta Admin Console. Text is plain (names
+ * from Okta are untrusted and shown literally); links are CardLinks, the only links a card renders as links.
  */
+import type { CardLink } from '../cards/card.ts';
 import { clip } from '../cards/format.ts';
 import { adminLinks, type AdminLinks, type AppRef } from '../okta/admin-links.ts';
 import type { GrantSource } from '../okta/principal-access.ts';
@@ -15,6 +16,8 @@ export interface CauseText {
   why: string;
   /** the next step, without "Next step:" */
   next: string;
+  /** the objects named, in the Okta Admin Console */
+  links: CardLink[];
 }
 
 /** room for each text on a card (Slack allows 3000 characters per section) */
@@ -40,41 +43,62 @@ function ruleList(c: Extract<GroupCause, { kind: 'rule' }>): string {
 }
 
 /** why the user is in the group; `inApp` when the group is why an app is assigned (that is the reason then) */
-function groupWhy(c: GroupCause, who: string, L: AdminLinks, inApp = false): string {
+function groupWhy(c: GroupCause, who: string, inApp = false): string {
   const g = c.group;
   switch (c.kind) {
     case 'rule':
-      return `the group rule${c.rules.length > 1 ? 's' : ''} ${ruleList(c)} put${c.rules.length > 1 ? '' : 's'} ${who} in ${g.name}, and Okta does not remove a membership a rule manages (${L.groupRules()})`;
+      return `the group rule${c.rules.length > 1 ? 's' : ''} ${ruleList(c)} put${c.rules.length > 1 ? '' : 's'} ${who} in ${g.name}, and Okta does not remove a membership a rule manages`;
     case 'imported':
-      return `${g.name} is an APP_GROUP imported from ${c.source ? appName(c.source, c.source.name ?? c.source.id) : 'a directory or app'}: its members are managed at the source, not in Okta (${L.group(g.id)})`;
+      return `${g.name} is an APP_GROUP imported from ${c.source ? appName(c.source, c.source.name ?? c.source.id) : 'a directory or app'}: its members are managed at the source, not in Okta`;
     case 'built_in':
-      return `${g.name} is a BUILT_IN group: every user is a member and Okta cannot remove one (${L.group(g.id)})`;
+      return `${g.name} is a BUILT_IN group: every user is a member and Okta cannot remove one`;
     case 'direct':
       return inApp
-        ? `${who} is a direct member of ${g.name} (${L.group(g.id)})`
-        : `${who} is a direct member of ${g.name} (an Okta group that no active group rule fills); Okta did not say why it skipped the removal (${L.group(g.id)})`;
+        ? `${who} is a direct member of ${g.name}`
+        : `${who} is a direct member of ${g.name} (an Okta group that no active group rule fills); Okta did not say why it skipped the removal`;
   }
 }
 
 /** what to do about the membership; `app` when the group carries an app */
-function groupNext(c: GroupCause, who: string, L: AdminLinks, app?: AppRef): string {
+function groupNext(c: GroupCause, who: string, app?: AppRef): string {
   const g = c.group;
   switch (c.kind) {
     case 'rule': {
       const names = c.rules.slice(0, 3).map((r) => q(r.name)).join(', ');
-      return `edit the group rule ${names} (its expression, or ${who}'s profile attribute it matches) so ${who} no longer matches, or deactivate it (${L.groupRules()})`;
+      return `edit the group rule ${names} (its expression, or ${who}'s profile attribute it matches) so ${who} no longer matches, or deactivate it`;
     }
     case 'imported': {
       const src = c.source ? ` ${appName(c.source, c.source.name ?? c.source.id)}` : '';
-      return `remove ${who} from ${g.name} in the source directory${src}; Okta follows at the next import${c.source ? ` (${L.appAssignments(c.source)})` : ''}`;
+      return `remove ${who} from ${g.name} in the source directory${src}; Okta follows at the next import`;
     }
     case 'built_in':
       return app
-        ? `unassign the app from ${g.name} and assign it to a narrower group (${L.appAssignments(app)})`
+        ? `unassign the app from ${g.name} and assign it to a narrower group`
         : `a membership of ${g.name} cannot be removed: close the task and review why this item was certified`;
     case 'direct':
-      return `remove ${who} from ${g.name} in Okta (${L.group(g.id)})`;
+      return `remove ${who} from ${g.name} in Okta`;
   }
+}
+
+/** the Admin Console pages where a membership is changed */
+function groupLinks(c: GroupCause, L: AdminLinks): CardLink[] {
+  const g = c.group;
+  const group = { label: `Group ${g.name} in the Okta Admin Console`, url: L.group(g.id) };
+  switch (c.kind) {
+    case 'rule':
+      return [{ label: 'Group rules in the Okta Admin Console (Directory › Groups › Rules)', url: L.groupRules() }, group];
+    case 'imported':
+      return c.source ? [group, { label: `${appName(c.source, c.source.name ?? c.source.id)} in the Okta Admin Console`, url: L.appAssignments(c.source) }] : [group];
+    default:
+      return [group];
+  }
+}
+
+const MAX_LINKS = 5;
+
+function uniqueLinks(links: CardLink[]): CardLink[] {
+  const seen = new Set<string>();
+  return links.filter((l) => !seen.has(l.url) && seen.add(l.url)).slice(0, MAX_LINKS);
 }
 
 function grantsText(grants: GrantSource[] | undefined): string {
@@ -94,31 +118,38 @@ export function explainPresent(found: AccessPresent, task: ManualTask, orgUrl: s
   const c = found.cause;
   let why: string;
   let next: string;
+  let links: CardLink[];
   switch (c.kind) {
     case 'membership':
-      why = `${groupWhy(c.via, who, L)}.`;
-      next = `${groupNext(c.via, who, L)}, then Verify again.`;
+      why = `${groupWhy(c.via, who)}.`;
+      next = `${groupNext(c.via, who)}, then Verify again.`;
+      links = groupLinks(c.via, L);
       break;
     case 'app_direct': {
       const name = appName(c.app, whatOf(task));
       why = `${name} is assigned to ${who} directly (scope USER); Okta did not remove the assignment.${grantsText(found.grants)}`;
-      next = `unassign ${who} in Applications › ${name} › Assignments (${L.appAssignments(c.app)}), then mark the task done.${grantsNext(found.grants)}`;
+      next = `unassign ${who} in Applications › ${name} › Assignments, then mark the task done.${grantsNext(found.grants)}`;
+      links = [{ label: `${name} assignments in the Okta Admin Console`, url: L.appAssignments(c.app) }];
       break;
     }
     case 'app_group': {
       const name = appName(c.app, whatOf(task));
+      const app = { label: `${name} assignments in the Okta Admin Console`, url: L.appAssignments(c.app) };
       if (c.via.length === 0) {
         why = `${name} is assigned to ${who} through a group (scope GROUP), but none of ${who}'s groups is assigned to the app now; Okta may still be updating the assignment.${grantsText(found.grants)}`;
-        next = `Verify again in a few minutes; if it stays, look at the app's group assignments (${L.appAssignments(c.app)}).`;
+        next = 'Verify again in a few minutes; if it stays, look at the app\'s group assignments.';
+        links = [app];
         break;
       }
       const groups = c.via.map((v) => v.group.name).join(', ');
-      why = `${name} is assigned to ${who} through the group ${groups} (scope GROUP), and Okta cannot remove an assignment that comes from a group: ${c.via.map((v) => groupWhy(v, who, L, true)).join('; ')}.${grantsText(found.grants)}`;
-      next = `${c.via.map((v) => groupNext(v, who, L, c.app)).join('; and ')}, then Verify again.${grantsNext(found.grants)}`;
+      why = `${name} is assigned to ${who} through the group ${groups} (scope GROUP), and Okta cannot remove an assignment that comes from a group: ${c.via.map((v) => groupWhy(v, who, true)).join('; ')}.${grantsText(found.grants)}`;
+      next = `${c.via.map((v) => groupNext(v, who, c.app)).join('; and ')}, then Verify again.${grantsNext(found.grants)}`;
+      links = [...c.via.flatMap((v) => groupLinks(v, L)), app];
       break;
     }
   }
-  return { why: clip(why, MAX_TEXT), next: clip(next.charAt(0).toUpperCase() + next.slice(1), MAX_TEXT) };
+  if (task.principal.id) links.push({ label: `${who} in the Okta Admin Console`, url: L.user(task.principal.id) });
+  return { why: clip(why, MAX_TEXT), next: clip(next.charAt(0).toUpperCase() + next.slice(1), MAX_TEXT), links: uniqueLinks(links) };
 }
 
 /** the first words of an answer: what is there */
@@ -137,14 +168,16 @@ export function goneText(task: ManualTask): string {
   return `Gone: ${whoOf(task)} is no longer ${rel} ${whatOf(task)}.`;
 }
 
-/** the whole answer to "Verify in Okta" */
-export function verifyAnswer(check: AccessCheck, task: ManualTask, orgUrl: string): string {
+/** the whole answer to "Verify in Okta"; `urls`: the Admin Console links as plain URLs (a text-only answer) */
+export function verifyAnswer(check: AccessCheck, task: ManualTask, orgUrl: string, urls = true): string {
   if (check.access === 'unknown') {
     return `Could not tell whether ${whoOf(task)} still has ${whatOf(task)}: ${check.why}. Nothing was changed; press Verify again later.`;
   }
   if (check.access === 'gone') return `${goneText(task)} Okta no longer shows this access: if you removed it, mark the task done.`;
   const t = explainPresent(check, task, orgUrl);
-  return `${headline(check, task)} Why Okta skipped it: ${t.why} Next step: ${t.next}`;
+  // a private answer is text only: the links as plain URLs (the thread reply carries them as links)
+  const plain = urls && t.links.length > 0 ? ` In the Okta Admin Console: ${t.links.map((l) => l.url).join(' , ')}` : '';
+  return `${headline(check, task)} Why Okta skipped it: ${t.why} Next step: ${t.next}${plain}`;
 }
 
 /** the first line of a drift reply: what came back */

@@ -9,6 +9,7 @@
  *   Could not tell: retried later. Back: the task reopens. Reopened by a person: no more checks; done
  *   again: the delays start over.
  */
+import type { CardLink } from '../cards/card.ts';
 import type { AccessCheck, AccessPresent, Cause } from './access-check.ts';
 import { explainPresent } from './cause-text.ts';
 import type { ManualTask } from './task.ts';
@@ -22,6 +23,8 @@ export interface Diagnosis {
   why?: string;
   /** present: the next step that follows from the cause */
   next?: string;
+  /** present: the objects named, in the Okta Admin Console */
+  links?: CardLink[];
   /** present: what was found */
   cause?: Cause;
 }
@@ -82,7 +85,7 @@ export function nextDueAt(entries: readonly StoredTask[], delays: readonly numbe
 export function diagnosisOf(check: AccessPresent | { access: 'gone' }, task: ManualTask, orgUrl: string, at: string): Diagnosis {
   if (check.access === 'gone') return { at, access: 'gone' };
   const text = explainPresent(check, task, orgUrl);
-  return { at, access: 'present', why: text.why, next: text.next, cause: check.cause };
+  return { at, access: 'present', why: text.why, next: text.next, links: text.links, cause: check.cause };
 }
 
 /**

@@ -17,7 +17,7 @@ export function causeView(entry: StoredTask): SkipCauseView | undefined {
   const d = entry.diagnosis;
   if (!d) return undefined;
   if (d.access === 'gone') return { at: d.at, gone: true };
-  return { at: d.at, ...(d.why ? { why: d.why } : {}), ...(d.next ? { next: d.next } : {}) };
+  return { at: d.at, ...(d.why ? { why: d.why } : {}), ...(d.next ? { next: d.next } : {}), ...(d.links?.length ? { links: d.links } : {}) };
 }
 
 export function taskCard(entry: StoredTask): Card {
@@ -46,6 +46,7 @@ export function verifyReplyCard(entry: StoredTask, who: string, text: string, go
     title: `Checked in Okta by ${who}`,
     facts: [],
     notes: [text],
+    ...(!gone && entry.diagnosis?.links?.length ? { links: entry.diagnosis.links } : {}),
     ...(gone && entry.task.state !== 'done' ? { actions: [{ id: 'oig_manual_done' as const, label: 'Mark done', value: entry.task.id, style: 'primary' as const }] } : {}),
     ...(parent.key ? { threadKey: parent.key } : {}),
     eventIds: [],
@@ -71,6 +72,7 @@ export function driftReplyCard(entry: StoredTask, cameBack: string, at: string):
       ...(d?.why ? [`Why: ${d.why}`] : []),
       ...(d?.next ? [`Next step: ${d.next}`] : []),
     ],
+    ...(d?.links?.length ? { links: d.links } : {}),
     actions: actionsFor('open', entry.task.id),
     ...(parent.key ? { threadKey: parent.key } : {}),
     eventIds: [],

@@ -214,7 +214,8 @@ export class WorkQueue implements TaskSource {
     await this.record(taskId, 'verify', actor, 'ok', check.access);
     const at = new Date(this.now()).toISOString();
     const now = entry ?? this.tasks.get(taskId)!;
-    this.d.publish([verifyReplyCard(now, actorName(actor), text, check.access === 'gone', at)]);
+    // the thread reply carries the Admin Console links as links, not as URLs in its text
+    this.d.publish([verifyReplyCard(now, actorName(actor), verifyAnswer(check, task, this.d.okta.orgUrl, false), check.access === 'gone', at)]);
     return { result: 'ok', message: text, task: now.task, ...(check.access === 'gone' && now.task.state !== 'done' ? { offerDone: true } : {}) };
   }
 

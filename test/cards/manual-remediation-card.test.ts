@@ -106,6 +106,9 @@ describe('buildManualRemediationCard', () => {
     ]);
     const claimed = buildManualRemediationCard(skipped(), { cause, task: { state: 'claimed', owner: 'Bob' } });
     expect(claimed.notes?.[1]).toBe('Next step (Bob): Edit the group rule "Finance by department", then Verify again.');
+    expect(open.links).toBeUndefined();
+    const link = { label: 'Group rules in the Okta Admin Console', url: 'https://acme-admin.okta.com/admin/groups#rules' };
+    expect(buildManualRemediationCard(skipped(), { cause: { ...cause, links: [link] } }).links).toEqual([link]);
     const done = buildManualRemediationCard(skipped(), { cause, task: { state: 'done', owner: 'Bob' } });
     expect(done.notes).toHaveLength(1);
   });

@@ -78,7 +78,13 @@ describe('diagnosis when a task opens', () => {
     expect(edit).toMatchObject({ key: 'manual:G', updateOnly: true });
     expect(noteText(edit)).toContain('Why Okta skipped it (checked in Okta 2026-11-01 10:00');
     expect(noteText(edit)).toContain('the group rule "Finance by department" (0prFin, expression user.department == "Finance")');
-    expect(noteText(edit)).toContain(`${okta.url}/admin/groups#rules`);
+    // links are CardLinks (the renderers make them real links), never URLs inside the untrusted text
+    expect(noteText(edit)).not.toContain('http');
+    expect(edit.links).toEqual([
+      { label: 'Group rules in the Okta Admin Console (Directory › Groups › Rules)', url: `${okta.url}/admin/groups#rules` },
+      { label: 'Group Finance in the Okta Admin Console', url: `${okta.url}/admin/group/${financeGroup.id}` },
+      { label: 'Alice Example in the Okta Admin Console', url: `${okta.url}/admin/user/profile/view/${alice.id}` },
+    ]);
     expect(noteText(edit)).toContain('Next step: Edit the group rule "Finance by department"');
     expect(noteText(edit)).not.toContain('Likely cause');
     // what the dispatcher asks for when it builds the first card shows it too
@@ -184,6 +190,7 @@ describe('drift after a task is done', () => {
     expect(noteText(reply)).toContain('Access came back: Alice Example is in Finance again.');
     expect(noteText(reply)).toContain('Why: the group rule "Finance by department"');
     expect(reply.actions?.map((a) => a.id)).toEqual(['oig_manual_claim', 'oig_manual_done', 'oig_manual_verify']);
+    expect(reply.links?.[0]?.url).toBe(`${okta.url}/admin/groups#rules`);
     const edit = cards.find((c) => c.key === 'manual:G')!;
     expect(edit.facts.find((f) => f.label === 'Task')?.value).toBe('Open');
     // no more checks are owed

@@ -49,7 +49,8 @@ describe('the cause on the task card', () => {
     });
     const text = cardNow();
     expect(text).toContain('Finance by department');
-    expect(text).toContain('/admin/groups#rules');
+    // a real Slack link under our own words, not a URL inside Okta's text
+    expect(text).toContain(`<${okta.url}/admin/groups#rules|Group rules in the Okta Admin Console`);
     expect(text).toContain('Next step');
     expect(text).not.toContain('Likely cause');
     // one message, edited (or posted with the cause): never a second card
@@ -66,7 +67,8 @@ describe('the cause on the task card', () => {
     okta.addApp(APP.id, 'salesforce', 'Salesforce');
     await postHook(running.sb.url, envelope([remediateEvent({ item: 'iciiCause002', outcome: 'SKIPPED', resource: APP, published: '2026-11-01T09:00:00.000Z' })]));
     await eventually(() => expect(cardNow()).toContain('through the group Sales Team'));
-    expect(cardNow()).toContain(`${okta.url}/admin/group/00gSales`);
+    expect(cardNow()).toContain(`<${okta.url}/admin/group/00gSales|Group Sales Team in the Okta Admin Console>`);
+    expect(cardNow()).toContain(`<${okta.url}/admin/app/salesforce/instance/${APP.id}/#tab-assignments|Salesforce assignments in the Okta Admin Console>`);
     expect(cardNow()).toContain('Next step: Remove Jane Doe from Sales Team in Okta');
     await postSlack(running.actionsUrl, clickBody('oig_manual_verify', 'item:iciiCause002', { responseUrl: fake.responseUrl('v1') }));
     await eventually(() => {
