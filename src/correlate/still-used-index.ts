@@ -31,6 +31,7 @@ import {
   HOW_RANK, PROJECT_LINK_TYPES, activityKeys, baseType, canGrantServerAccess, claimsOf, groupsNamed, isCorrelatedType,
   nameOf, projectOf, strongEvidence, useKind, type MatchHow,
 } from './still-used-match.ts';
+import { inLogOrder, logOrder, pos } from './log-order.ts';
 import { MAX_SERVERS, RECENT_USES, type RevokeWatch, type StillUsedReader, type StillUsedTotals, type StillUsedUse } from './still-used-watch.ts';
 
 type Store = Pick<EventStore, 'keys' | 'lookup'>;
@@ -38,21 +39,18 @@ type Store = Pick<EventStore, 'keys' | 'lookup'>;
 /** the watch each routed record changed, and the record whose cards its reply goes with */
 type Touched = Map<RevokeWatch, EventRecord>;
 
-const pos = (r: EventRecord): number => r.seq ?? 0;
-
-/** log order; records from before log positions (no seq) first, by time */
-function logOrder(a: EventRecord, b: EventRecord): number {
-  return pos(a) - pos(b) || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
-}
-
 /**
  * One decision replaces another for the same person and resource (a reviewer changing their mind, a later
- * campaign): the newest decides whether the person is watched.
+ * campaign): the newest decides whether the person is watched. Looked up by the person's id (or login) as
+ * the record has it, so that the million decisions that are not watched cost no new string each.
  */
-function grantOf(d: DecisionRecord): string {
-  const who = d.principal.id ?? d.principal.login;
-  const what = d.resource.id ?? d.resource.name;
-  return who !== undefined && what !== undefined ? `${who}|${what}`.toLowerCase() : `item:${d.item ?? d.id}`;
+const personOf = (d: DecisionRecord): string | undefined => d.principal.id ?? d.principal.login;
+
+function sameGrant(a: DecisionRecord, b: DecisionRecord): boolean {
+  if (personOf(a) === undefined) return a.item !== undefined ? a.item === b.item : a.id === b.id;
+  const ra = a.resource.id ?? a.resource.name;
+  const rb = b.resource.id ?? b.resource.name;
+  return personOf(a) === personOf(b) && ra !== undefined && rb !== undefined && ra.toLowerCase() === rb.toLowerCase();
 }
 
 /** strong before name-only, then the more exact identity, then the newer */
@@ -62,14 +60,21 @@ function better(a: StillUsedUse, b: StillUsedUse): boolean {
   return a.record.at >= b.record.at;
 }
 
+/** the keys /oig user may find a watch under: Okta id, login, display name, claimed ASA/OPA names (lower-cased) */
+function personKeys(w: RevokeWatch): Set<string> {
+  const p = w.decision.principal;
+  const keys = [p.id, p.login, p.name, ...w.claims.map((c) => nameOf(c.key))];
+  return new Set(keys.filter((k): k is string => k !== undefined).map(normalizeKey));
+}
+
 const personLabel = (d: DecisionRecord): string => d.principal.login ?? d.principal.name ?? d.principal.id ?? 'someone';
 
 export class StillUsedIndex implements RouteStage, StillUsedReader {
   readonly name = 'still-used';
   /** the log position folded through */
   private through = 0;
-  /** the watched revoke per person and resource (`grantOf`); a newer decision for the same pair retires it */
-  private readonly grants = new Map<string, RevokeWatch>();
+  /** the watched revokes per person (`personOf`); a newer decision for the same person and resource retires one */
+  private readonly grants = new Map<string, RevokeWatch[]>();
   /** active watches by the names they claim (`asa:alice`, `opa:alice@x.com`, `okta:00u…`) */
   private readonly byClaim = new Map<string, Array<{ watch: RevokeWatch; how: MatchHow }>>();
   /** watches by every key /oig user may be asked with (Okta id, login, display name, ASA name), lower-cased */
@@ -87,13 +92,9 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
   ) {}
 
   start(routedThrough: number): void {
-    const records: EventRecord[] = [];
-    for (const type of this.store.keys('type')) {
-      if (type !== DECIDE && !isCorrelatedType(type)) continue;
-      for (const r of this.store.lookup('type', type)) if (pos(r) <= routedThrough) records.push(r);
-    }
-    records.sort(logOrder);
-    for (const r of records) this.apply(r);
+    const lists: Array<readonly EventRecord[]> = [];
+    for (const type of this.store.keys('type')) if (type === DECIDE || isCorrelatedType(type)) lists.push(this.store.lookup('type', type));
+    for (const r of inLogOrder(lists)) if (pos(r) <= routedThrough) this.apply(r);
     this.through = Math.max(this.through, routedThrough);
   }
 
@@ -140,18 +141,26 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
   }
 
   private onDecision(d: DecisionRecord, touched?: Touched): void {
-    const grant = grantOf(d);
-    const current = this.grants.get(grant);
+    const revoke = d.decision === 'REVOKE' || d.decision?.toUpperCase() === 'REVOKE';
+    const who = personOf(d) ?? `item:${d.item ?? d.id}`;
+    const watches = this.grants.get(who);
+    // most decisions approve someone who is not watched: nothing to do, nothing allocated
+    if (!revoke && watches === undefined) return;
+    const current = watches?.find((w) => sameGrant(w.decision, d));
     // an older decision delivered late changes nothing
     if (current && current.decision.at > d.at) return;
-    const watched = d.decision?.toUpperCase() === 'REVOKE' && canGrantServerAccess(d.resource) && !this.replacedEarlier(d, grant);
+    const watched = revoke && canGrantServerAccess(d.resource) && !this.replacedEarlier(d);
     if (current) {
       this.retire(current);
-      this.grants.delete(grant);
+      const rest = watches!.filter((w) => w !== current);
+      if (rest.length > 0) this.grants.set(who, rest);
+      else this.grants.delete(who);
     }
     if (!watched) return;
     const watch = this.watch(d);
-    this.grants.set(grant, watch);
+    const list = this.grants.get(who);
+    if (list) list.push(watch);
+    else this.grants.set(who, [watch]);
     // uses stored before this revoke reached the log (earlier log position) but done after it
     for (const { record, how } of this.storedUsesAfter(watch)) this.addUse(watch, record, how, [], d, touched);
   }
@@ -160,10 +169,10 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
    * A newer decision for the same person and resource already in the log (the revoke was delivered late).
    * Asked of the store, only for revokes, so that the index keeps no entry per decision (a million of them).
    */
-  private replacedEarlier(d: DecisionRecord, grant: string): boolean {
-    const who = d.principal.id ?? d.principal.login;
+  private replacedEarlier(d: DecisionRecord): boolean {
+    const who = personOf(d);
     if (who === undefined) return false;
-    return this.store.lookup('principal', who).some((r) => r.kind === 'decision' && r !== d && pos(r) < pos(d) && r.at > d.at && grantOf(r) === grant);
+    return this.store.lookup('principal', who).some((r) => r.kind === 'decision' && r !== d && pos(r) < pos(d) && r.at > d.at && sameGrant(r, d));
   }
 
   private onUse(u: AsaRecord, touched?: Touched): void {
@@ -199,8 +208,7 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
       if (list) list.push({ watch, how: c.how });
       else this.byClaim.set(c.key, [{ watch, how: c.how }]);
     }
-    const keys = [d.principal.id, d.principal.login, d.principal.name, ...claims.map((c) => nameOf(c.key))];
-    for (const k of new Set(keys.filter((k): k is string => k !== undefined).map(normalizeKey))) {
+    for (const k of personKeys(watch)) {
       const set = this.byPerson.get(k);
       if (set) set.add(watch);
       else this.byPerson.set(k, new Set([watch]));
@@ -219,8 +227,9 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
       else this.byClaim.delete(c.key);
     }
     if (watch.uses > 0) return;
-    for (const [k, set] of this.byPerson) {
-      if (set.delete(watch) && set.size === 0) this.byPerson.delete(k);
+    for (const k of personKeys(watch)) {
+      const set = this.byPerson.get(k);
+      if (set?.delete(watch) && set.size === 0) this.byPerson.delete(k);
     }
   }
 
