@@ -17,6 +17,8 @@
  *
  * Cost: the index holds the watched revokes and a few examples of use per revoke (counts, not lists);
  * the rebuild reads the decision and ASA/OPA use types from the store's type index, not every record.
+ * Measured at 1M records (500k decisions): under 1 s when no revoke is of a group; 3-5 s with 71k group
+ * revokes and 500k logins (each revoke looks up its person's stored uses). A snapshot would cut that.
  * Retention is not followed: a revoke dropped from the store stays watched until the next start.
  */
 import type { Card } from '../cards/card.ts';
