@@ -3,7 +3,7 @@ import type { Answer } from './answer.ts';
 
 /** how a `since` date is read (parse.ts): the same in every time zone the bot may run in */
 export const SINCE_RULES =
-  '`since` takes a period (`30m`, `24h`, `7d`, `2w`) or a date: `2026-11-01` and `2026-11-01T08:00` are UTC; add an offset for local time (`2026-11-01T08:00-07:00`, `…Z`).';
+  '“since” takes a period (30m, 24h, 7d, 2w) or a date: 2026-11-01 and 2026-11-01T08:00 are UTC; add an offset for local time (2026-11-01T08:00-07:00, …Z).';
 
 /** usage, what it answers, an example */
 export const OIG_COMMANDS: ReadonlyArray<readonly [usage: string, answer: string, example: string]> = [
@@ -22,7 +22,7 @@ export const OIG_COMMANDS: ReadonlyArray<readonly [usage: string, answer: string
 export function helpAnswer(unknown?: string, notice?: string): Answer {
   // the word is echoed clipped: it is whatever someone typed
   const intro = unknown
-    ? `\`${unknown.slice(0, 40)}\` is not an oig command. Commands:`
+    ? `“${unknown.slice(0, 40)}” is not an oig command. Commands:`
     : 'oig-chatops answers from its own store of Okta events. Commands:';
   return {
     title: 'oig commands',
@@ -30,7 +30,7 @@ export function helpAnswer(unknown?: string, notice?: string): Answer {
     unit: 'commands',
     summary: [intro, SINCE_RULES],
     columns: ['command', 'answer', 'example'],
-    rows: OIG_COMMANDS.map(([usage, answer, example]) => ({ line: `\`${usage}\` — ${answer} (e.g. \`${example}\`)`, cells: [usage, answer, example] })),
+    rows: OIG_COMMANDS.map(([usage, answer, example]) => ({ line: `${usage} — ${answer} (e.g. ${example})`, cells: [usage, answer, example] })),
     ...(notice ? { notice } : {}),
   };
 }

@@ -70,8 +70,8 @@ export function parseSince(text: string): Since | undefined {
 const badSince = (value: string | undefined): OigQuery => ({
   kind: 'invalid',
   message: value
-    ? `\`since ${value}\` is not a period I understand: use a number of days or hours (\`since 7d\`, \`since 24h\`) or a date (\`since 2026-11-01\`, \`since 2026-11-01T08:00\` in UTC, or with an offset: \`2026-11-01T08:00+02:00\`).`
-    : '`since` needs a period: `since 7d`, `since 24h` or `since 2026-11-01`.',
+    ? `“since ${value}” is not a period I understand: use a number of days or hours (since 7d, since 24h) or a date (since 2026-11-01, since 2026-11-01T08:00 in UTC, or with an offset: 2026-11-01T08:00+02:00).`
+    : '“since” needs a period: since 7d, since 24h or since 2026-11-01.',
 });
 
 /** `since <period>` taken out of the words (the last one wins), or the message for a period that means nothing */
@@ -119,7 +119,7 @@ function parseQuery(all: string[]): OigQuery {
     case 'campaign':
     case 'user':
     case 'resource':
-      return name ? { kind, name } : { kind: 'invalid', message: `\`${kind}\` needs a name: \`/oig ${kind} <${kind === 'user' ? 'name, login or id' : 'name or id'}>\`.` };
+      return name ? { kind, name } : { kind: 'invalid', message: `“${kind}” needs a name: /oig ${kind} <${kind === 'user' ? 'name, login or id' : 'name or id'}>.` };
     case 'requests': {
       const word = name.toLowerCase();
       if (word === '' || word === 'all') return { kind, open: false };
@@ -138,7 +138,7 @@ export function parseCommand(text: string | undefined): ParsedCommand {
   if (all[0]?.toLowerCase() !== 'export') return { query: parseQuery(all), export: false };
   const query = parseQuery(all.slice(1));
   if (query.kind === 'help' && !query.unknown) {
-    return { query: { kind: 'invalid', message: '`export` needs a command to export, e.g. `/oig export revokes since 30d`.' }, export: false };
+    return { query: { kind: 'invalid', message: '“export” needs a command to export, e.g. /oig export revokes since 30d.' }, export: false };
   }
   // an export of help or of a mistake is just the help or the mistake
   return { query, export: query.kind !== 'help' && query.kind !== 'invalid' };

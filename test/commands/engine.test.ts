@@ -206,12 +206,12 @@ describe('stats', () => {
 describe('help and paging', () => {
   it('unknown words answer with the help', () => {
     const a = run('frobnicate');
-    expect(a.summary[0]).toContain('`frobnicate` is not an oig command');
+    expect(a.summary[0]).toContain('“frobnicate” is not an oig command');
     expect(a.rows).toHaveLength(10);
   });
   it('says how since is read and that asa and export cover OPA, a period and event ids', () => {
     const a = run('help');
-    expect(a.summary[1]).toMatch(/`2026-11-01T08:00` are UTC; add an offset/);
+    expect(a.summary[1]).toMatch(/2026-11-01T08:00 are UTC; add an offset/);
     const usage = Object.fromEntries(a.rows.map((r) => [r.cells[0]!.split(' ')[1], r.cells[1]]));
     expect(a.rows.map((r) => r.cells[0])).toContain('/oig asa [user or server] [since <7d or date>]');
     expect(usage.asa).toContain('Okta Privileged Access');

@@ -41,7 +41,7 @@ describe('POST /slack/events: /oig through the real Bolt app on the bot server',
     const reply = (await (await postSlashCommand(running.url, 'frobnicate since 7d')).json()) as Reply;
     expect(reply.response_type).toBe('ephemeral');
     // in the blocks as written (plain_text); the mrkdwn fallback neutralises the backticks it quotes
-    expect(JSON.stringify(reply.blocks)).toContain('`frobnicate` is not an oig command');
+    expect(JSON.stringify(reply.blocks)).toContain('“frobnicate” is not an oig command');
     expect(reply.text).toContain('frobnicate');
     expect(reply.text).toContain('/oig help');
   });

@@ -27,16 +27,16 @@ describe('answerOigCommand', () => {
   it('lists every command of SPEC §5, privately', () => {
     const reply = answerOigCommand('help');
     expect(reply.response_type).toBe('ephemeral');
-    expect(blockLines(reply).filter((l) => l.startsWith('`/oig'))).toHaveLength(10);
+    expect(blockLines(reply).filter((l) => l.startsWith('/oig'))).toHaveLength(10);
   });
   it.each(['', '  ', 'HELP'])('treats %j as help', (text) => {
     expect(answerOigCommand(text).text).toContain('Commands:');
     expect(answerOigCommand(text).text).not.toContain('not available');
   });
   it('answers unknown words with the help and names the word, clipped and escaped', () => {
-    expect(blockLines(answerOigCommand('frobnicate'))).toContain('`frobnicate` is not an oig command. Commands:');
+    expect(blockLines(answerOigCommand('frobnicate'))).toContain('“frobnicate” is not an oig command. Commands:');
     const long = answerOigCommand(`<${'x'.repeat(100)}`);
-    expect(blockLines(long).join('\n')).toContain(`\`<${'x'.repeat(39)}\``);
+    expect(blockLines(long).join('\n')).toContain(`“<${'x'.repeat(39)}”`);
     // the mrkdwn fallback escapes what was typed
     expect(long.text).toContain(`&lt;${'x'.repeat(39)}`);
     expect(long.text).not.toContain('<x');

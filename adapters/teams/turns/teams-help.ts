@@ -17,7 +17,7 @@ export function teamsPage(cmd: ChatCommand, page = 0): AnswerPage {
   const { kind } = cmd.parsed.query;
   if (kind !== 'help' && kind !== 'invalid') return p;
   const a = p.answer;
-  const rows = a.rows.map((r) => ({ ...r, line: r.line.replaceAll('`/oig ', '`oig ') }));
+  const rows = a.rows.map((r) => ({ ...r, line: r.line.replace(/(^|e\.g\. )\/oig /g, '$1oig ') }));
   return pageOf({ ...a, summary: [...a.summary, TEAMS_WAY], rows }, p.page);
 }
 
