@@ -77,7 +77,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
     `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,
     `  data folder           ${config.dataDir} (${events} events stored)`,
     `  ASA audit poller      ${config.asa ? `on: team ${config.asa.team} at ${config.asa.baseUrl}, "${config.asa.pollCron}"` : 'off (set ASA_TEAM, ASA_KEY_ID, ASA_KEY_SECRET)'}`,
-    `  System Log backfill   ${config.okta ? `on: ${config.okta.orgUrl}, every 5 minutes, ${oktaCredential(config.okta)}` : 'off (set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY)'}`,
+    `  System Log backfill   ${config.okta ? `on: ${config.okta.orgUrl}, every 5 minutes, ${oktaCredential(config.okta)}${config.systemLogPam ? ', with OPA audit events (pam.*)' : ''}` : 'off (set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY)'}`,
     '',
   ].join('\n') + '\n';
 }
