@@ -50,6 +50,16 @@ export interface CardLink {
   url: string;
 }
 
+/** the link's URL when it is one a card may show (http or https), else undefined: what both renderers check */
+export function linkUrl(link: CardLink): URL | undefined {
+  try {
+    const url = new URL(link.url);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface CardAction {
   id: ActionId;
   label: string;

@@ -8,6 +8,7 @@
  */
 import type { AsaRecord, EventRecord } from '../domain/records.ts';
 import { auditOrigin, sourceEventId } from '../normalize/opa.ts';
+import { byTime, inTimeOrder, lowerBound } from '../store/time-order.ts';
 import { emptyAnswer, lazyRowsAt, type Answer } from './answer.ts';
 import type { CommandDeps } from './deps.ts';
 import { newestFirst, when } from './describe.ts';
@@ -82,7 +83,7 @@ class NewestFirstMerge {
   constructor(lists: Iterable<readonly EventRecord[]>, from: string | undefined) {
     let length = 0;
     for (const raw of lists) {
-      const list = isSorted(raw) ? raw : [...raw].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      const list = inTimeOrder(raw) ? raw : [...raw].sort(byTime);
       const start = from === undefined ? 0 : lowerBound(list, from);
       // an unparsed record can share a type with ASA/OPA ones: counted out here, skipped by the merge
       for (let i = start; i < list.length; i++) if (isAsa(list[i]!)) length++;
@@ -123,21 +124,4 @@ class NewestFirstMerge {
       k = top;
     }
   }
-}
-
-function isSorted(list: readonly EventRecord[]): boolean {
-  for (let i = 1; i < list.length; i++) if (list[i - 1]!.at > list[i]!.at) return false;
-  return true;
-}
-
-/** the first index whose record is at or after `from` */
-function lowerBound(list: readonly EventRecord[], from: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.at < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

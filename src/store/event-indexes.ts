@@ -3,6 +3,7 @@ import type { CampaignRef, DecisionRecord } from '../domain/records.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
 import { CampaignTally } from './campaign-tally.ts';
 import { indexKeys, normalizeKey, type IndexName } from './index-keys.ts';
+import { byTime, inTimeOrder, lowerBound } from './time-order.ts';
 
 const EMPTY: readonly EventRecord[] = Object.freeze([]);
 
@@ -37,7 +38,7 @@ export class EventIndexes {
       records.push(r);
     }
     const timeline = this.timeline;
-    const inOrder = records.length > 0 && (timeline.length === 0 || timeline[timeline.length - 1]!.at <= records[0]!.at) && isSorted(records);
+    const inOrder = records.length > 0 && (timeline.length === 0 || timeline[timeline.length - 1]!.at <= records[0]!.at) && inTimeOrder(records);
     for (const r of records) this.addToMaps(r);
     if (inOrder) {
       for (const r of records) timeline.push(r);
@@ -111,24 +112,6 @@ export class EventIndexes {
   }
 }
 
-const byTime = (a: EventRecord, b: EventRecord): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
-
-function isSorted(list: readonly EventRecord[]): boolean {
-  for (let i = 1; i < list.length; i++) if (list[i - 1]!.at > list[i]!.at) return false;
-  return true;
-}
-
-/** first index whose record's `at` is >= at */
-function lowerBound(list: readonly EventRecord[], at: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.at < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function insertByTime(list: EventRecord[], r: EventRecord): void {
   // the common case, events arriving in time order, is a plain push

@@ -4,7 +4,7 @@
  * labels, list titles) and the links we build, with anything quoted in them neutralised.
  */
 import type { types } from '@slack/bolt';
-import type { CardAction, CardLink } from '../../../src/cards/card.ts';
+import { linkUrl, type CardAction, type CardLink } from '../../../src/cards/card.ts';
 import { clip } from '../../../src/cards/format.ts';
 import { inertBlock, inertLine } from '../../../src/cards/untrusted-text.ts';
 import { SLACK_LIMITS as L } from './limits.ts';
@@ -97,13 +97,8 @@ export function listSections(title: string, lines: readonly string[]): types.Sec
  * the words are neutralised like any quoted text. undefined for a URL that is not one.
  */
 export function linkText(link: CardLink): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(link.url);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const url = linkUrl(link);
+  if (!url) return undefined;
   const href = url.href.replace(/\|/g, '%7C').replace(/[<>]/g, encodeURIComponent);
   return `<${href}|${neutralClipped(link.label, 200).replace(/\|/g, '\u2223')}>`;
 }

@@ -8,7 +8,7 @@
  * Untrusted text is made inert as adaptive-text.ts explains; the card is kept inside the size budget of
  * limits.ts by dropping whole lines from the end.
  */
-import type { Card, CardAction, CardLink, CardSection, Severity } from '../../../src/cards/card.ts';
+import { linkUrl, type Card, type CardAction, type CardLink, type CardSection, type Severity } from '../../../src/cards/card.ts';
 import { timeText } from '../../../src/cards/format.ts';
 import { KIND_LABELS, SEVERITY_MARKERS } from '../../../src/cards/labels.ts';
 import type {
@@ -67,13 +67,8 @@ function sectionParts(s: CardSection): BodyPart[] {
  * so it is the one way a card shows a link (untrusted text never does). Only http(s) URLs.
  */
 export function linkAction(link: CardLink): OpenUrlAction | undefined {
-  let url: URL;
-  try {
-    url = new URL(link.url);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const url = linkUrl(link);
+  if (!url) return undefined;
   return { type: 'Action.OpenUrl', title: clipText(oneLine(link.label), L.factTitle) || url.hostname, url: url.href };
 }
 
