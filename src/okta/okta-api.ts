@@ -12,6 +12,7 @@
  * read that failed is not kept. A credential refused by the governance API (401/403: no scope, no OIG) is
  * not asked again for an hour.
  */
+import { inertLine } from '../cards/untrusted-text.ts';
 import { HttpError } from '../http-client/http-error.ts';
 import type { AppRef } from './admin-links.ts';
 import { OKTA_LIST_LIMIT, type OktaReader } from './okta-reader.ts';
@@ -46,6 +47,14 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const objs = (v: unknown[]): Obj[] => v.filter(isObj);
+/**
+ * A name, label or expression as it will be shown (cards, Verify's answer): one line, no control or bidi
+ * characters. Cleaned where it enters, because these texts are joined into notes, which keep line breaks.
+ */
+const shown = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s === undefined ? undefined : inertLine(s) || undefined;
+};
 
 function group(g: Obj): OktaGroup | undefined {
   const id = str(g.id);
@@ -56,7 +65,7 @@ function group(g: Obj): OktaGroup | undefined {
   const links = isObj(g._links) ? g._links : {};
   const sourceLink = isObj(links.source) ? str(links.source.href) : undefined;
   const sourceAppId = (isObj(g.source) ? str(g.source.id) : undefined) ?? sourceLink?.split('/').filter(Boolean).pop();
-  return { id, name: str(profile.name) ?? id, ...(type ? { type } : {}), ...(sourceAppId ? { sourceAppId } : {}) };
+  return { id, name: shown(profile.name) ?? id, ...(type ? { type } : {}), ...(sourceAppId ? { sourceAppId } : {}) };
 }
 
 function rule(r: Obj): OktaGroupRule | undefined {
@@ -66,9 +75,9 @@ function rule(r: Obj): OktaGroupRule | undefined {
   const assign = isObj(actions.assignUserToGroups) ? actions.assignUserToGroups : {};
   const groupIds = Array.isArray(assign.groupIds) ? assign.groupIds.filter((g): g is string => typeof g === 'string') : [];
   const conditions = isObj(r.conditions) ? r.conditions : {};
-  const expression = isObj(conditions.expression) ? str(conditions.expression.value) : undefined;
+  const expression = isObj(conditions.expression) ? shown(conditions.expression.value) : undefined;
   const status = str(r.status);
-  return { id, name: str(r.name) ?? id, groupIds, ...(status ? { status } : {}), ...(expression ? { expression } : {}) };
+  return { id, name: shown(r.name) ?? id, groupIds, ...(status ? { status } : {}), ...(expression ? { expression } : {}) };
 }
 
 const enc = encodeURIComponent;
@@ -169,8 +178,8 @@ export class OktaApi {
     try {
       const { body } = await this.reader.get('Okta app', `/api/v1/apps/${enc(appId)}`);
       if (!isObj(body)) return undefined;
-      const name = str(body.name);
-      const label = str(body.label);
+      const name = shown(body.name);
+      const label = shown(body.label);
       const ref: AppRef = { id: appId, ...(name ? { name } : {}), ...(label ? { label } : {}) };
       if (this.apps.size > MAX_CACHED_APPS) this.apps.clear();
       this.apps.set(appId, ref);

@@ -154,6 +154,20 @@ describe('Verify reads every page', () => {
   });
 });
 
+describe('names from the Okta API', () => {
+  it('a group or rule name with CR/LF or a bidi override is one clean line in the cause (notes keep line breaks)', async () => {
+    okta.addGroup('00gFin', 'Finance\r\n✅ Access removed \u202Eevil');
+    okta.addMember(USER, '00gFin');
+    okta.addRule('0prFin', 'Finance rule\nAccess approved', ['00gFin']);
+    const check = await checkAccess(api(), task({ id: '00gFin', name: 'Finance', type: 'GROUP' }));
+    expect(check).toMatchObject({
+      access: 'present',
+      cause: { kind: 'membership', via: { kind: 'rule', group: { name: 'Finance ✅ Access removed evil' }, rules: [{ name: 'Finance rule Access approved' }] } },
+    });
+    expect(JSON.stringify(check)).not.toMatch(/\\[rn]|\u202e/i);
+  });
+});
+
 describe('could not tell', () => {
   it('a timeout on page 2 answers "could not tell", never gone', async () => {
     manyGroups(250, 1);
