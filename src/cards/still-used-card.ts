@@ -14,6 +14,7 @@ import type { RevokeWatch, StillUsedUse } from '../correlate/still-used-watch.ts
 import type { Card } from './card.ts';
 import { MAX_TITLE, campaignText, clip, facts, notes, partyShort, partyText, resourceShort, resourceText, timeText } from './format.ts';
 import { stillUsedKey } from './keys.ts';
+import { inertLine } from './untrusted-text.ts';
 
 /** one line for a use: "alice logged in to web-01 (project prod)" */
 export function useText(u: StillUsedUse): string {
@@ -38,10 +39,10 @@ export function buildStillUsedCard(w: RevokeWatch, o: StillUsedCardOptions): Car
   const count = w.uses === 1 ? 'once' : `${w.uses} times (${w.strong} strong), first ${timeText(first.record.at) ?? first.record.at}`;
   const next = strong
     ? `The revoked group still reaches this in ASA/OPA. Check that ${partyShort(d.principal)} is out of ${resourceShort(d.resource)} in Okta and that the group push to ASA/OPA has run; else remove them in ASA/OPA.`
-    : `The person still uses ASA/OPA after the revoke, perhaps through another group. Check which group gives them ${last.record.server ?? 'this access'} and whether that is intended.`;
+    : `The person still uses ASA/OPA after the revoke, perhaps through another group. Check which group gives them ${last.record.server ? inertLine(last.record.server) : 'this access'} and whether that is intended.`;
   const shared =
     w.sharedWith.length > 0
-      ? `The same ASA/OPA user name also matches the revoke of ${w.sharedWith.slice(0, 3).join(', ')}: the name alone cannot tell them apart (set ASA_USER_MAP).`
+      ? `The same ASA/OPA user name also matches the revoke of ${w.sharedWith.slice(0, 3).map(inertLine).join(', ')}: the name alone cannot tell them apart (set ASA_USER_MAP).`
       : undefined;
   return {
     kind: 'still_used',
