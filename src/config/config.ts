@@ -28,6 +28,11 @@ export interface Config {
   host: string;
   /** absolute path of the state folder */
   dataDir: string;
+  /**
+   * DATABASE_URL (`postgres://user:password@host:5432/db`): state in PostgreSQL instead of DATA_DIR, shared
+   * by several replicas (issue 13). Unset: the embedded lowdb store in DATA_DIR.
+   */
+  databaseUrl?: string;
   hook: {
     /** undefined: generate one and keep it in DATA_DIR (see hook-secret.ts) */
     secret?: string;
@@ -78,6 +83,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.str('HOST') ?? '0.0.0.0',
     dataDir: path.resolve(cwd, r.str('DATA_DIR') ?? './data'),
+    ...databaseUrl(r),
     hook: { secret: r.secret('OKTA_HOOK_SECRET', 16), authHeader },
     allowedUsers: r.list('OIG_ALLOWED_USERS').map((u) => u.toLowerCase()),
     reminderCron: r.cron('REMINDER_CRON', '0 9 * * 1-5'),
@@ -111,6 +117,23 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     r.int('ASA_PAGE_SIZE', 500, 1, 1000);
   }
   return config;
+}
+
+/** DATABASE_URL: a postgres:// or postgresql:// URL with a database name; the password is never echoed */
+function databaseUrl(r: EnvReader): { databaseUrl?: string } {
+  const raw = r.secret('DATABASE_URL');
+  if (raw === undefined) return {};
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user:password@host:5432/database)');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql:// (got ${u.protocol}//…)`);
+  }
+  if (u.pathname.replace(/^\//, '') === '') throw new ConfigError('DATABASE_URL', 'must name the database (postgres://user:password@host:5432/database)');
+  return { databaseUrl: raw };
 }
 
 /** `alice@acme.com=alice_admin, 00u123=bob` (or `@/path/to/file` holding such pairs, one per line or comma) */

@@ -175,3 +175,20 @@ describe('Okta OAuth service app (OKTA_CLIENT_ID, OKTA_PRIVATE_KEY, OKTA_PRIVATE
     expect(load(oauth({ OKTA_SYSTEM_LOG_PAM: '1' })).systemLogPam).toBe(true);
   });
 });
+
+describe('DATABASE_URL', () => {
+  it('is off by default and takes a postgres URL with a database', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://oig:s3cret@db.internal:5432/oig' }).databaseUrl).toBe('postgres://oig:s3cret@db.internal:5432/oig');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://oig@localhost/oig?sslmode=require' }).databaseUrl).toContain('sslmode=require');
+  });
+
+  it('refuses what is not one, without echoing the password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:topsecret@h/db' })).toThrow(/^DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\/ \(got mysql:\/\/…\)$/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:topsecret@h' })).toThrow(/^DATABASE_URL: must name the database/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url topsecret' })).toThrow(/^DATABASE_URL: is not a URL/);
+    for (const bad of ['mysql://u:topsecret@h/db', 'postgres://u:topsecret@h', 'not a url topsecret']) {
+      expect(() => loadConfig({ DATABASE_URL: bad })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('topsecret') }));
+    }
+  });
+});
