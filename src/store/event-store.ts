@@ -27,6 +27,12 @@ export interface StoreStats {
   commits: number;
 }
 
+/** how far a store that is still loading its indexes has come (fast start: the hook is answered meanwhile) */
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+}
+
 /**
  * The event store (SPEC §7). The embedded default is lowdb (LowdbEventStore); the interface is what a
  * server database would implement for deployments with several replicas. Reads are synchronous because
@@ -34,7 +40,16 @@ export interface StoreStats {
  */
 export interface EventStore extends RouteContext {
   readonly isOpen: boolean;
+  /**
+   * Opens the store for appends. A store may accept appends before its read indexes are loaded (issue 13:
+   * the hook must answer within 2 s of a start at 1M events); reads then answer from what is loaded so far,
+   * and `loadProgress` says how far that is.
+   */
   open(): Promise<void>;
+  /** while the read indexes are still loading after open(): how far; undefined once reads see everything */
+  loadProgress(): LoadProgress | undefined;
+  /** resolves once the read indexes are loaded (at once when they are) */
+  whenLoaded(): Promise<void>;
   /**
    * Stores the records that are not stored yet (dedup on `id`, also within the call). Resolves after they
    * are on disk; concurrent calls share one write. Rejects if the write failed: then nothing was stored.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../domain/records.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
 import { EventIndexes } from './event-indexes.ts';
-import { StoreClosedError, type AppendResult, type EventStore, type StoreHealth, type StoreStats } from './event-store.ts';
+import { StoreClosedError, type AppendResult, type EventStore, type LoadProgress, type StoreHealth, type StoreStats } from './event-store.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { SegmentSet } from './segments.ts';
@@ -73,6 +73,15 @@ export class LowdbEventStore implements EventStore {
     this.segments = new SegmentSet(path.join(options.dataDir, 'events'));
     this.walDir = path.join(options.dataDir, 'wal');
     this.writes = new WriteHealth(options.onWriteFailure);
+  }
+
+  /** open() loads everything before it resolves: nothing left to load once open */
+  loadProgress(): LoadProgress | undefined {
+    return undefined;
+  }
+
+  whenLoaded(): Promise<void> {
+    return Promise.resolve();
   }
 
   get isOpen(): boolean {
