@@ -41,12 +41,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 }
 
-/** writes text to a temp file, fsyncs, renames over filename, fsyncs the folder; returns the bytes written */
-export async function writeDurably(filename: string, text: string): Promise<number> {
+/** writes text (or bytes) to a temp file, fsyncs, renames over filename, fsyncs the folder; returns the bytes written */
+export async function writeDurably(filename: string, text: string | Uint8Array): Promise<number> {
   const tmp = path.join(path.dirname(filename), `.${path.basename(filename)}.tmp`);
   const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(text, 'utf8');
+    await fh.writeFile(text, typeof text === 'string' ? 'utf8' : undefined);
     await fh.sync();
   } finally {
     await fh.close();
