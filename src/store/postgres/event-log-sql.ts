@@ -1,0 +1,107 @@
+/**
+ * The SQL of the PostgreSQL event log (migrations/002-events.sql): appends that give contiguous positions
+ * in commit order, and pages of the log read back as one JSON text.
+ *
+ * Why a lock: positions must follow commit order, or a replica that tails `seq > last` could read 7 before
+ * a transaction that took 6 commits, and never see 6. Every append transaction takes the same transaction
+ * advisory lock before it numbers its rows, and holds it until COMMIT, which makes a row visible before
+ * the lock is released: whoever sees position n sees every position below it. Group commit (one
+ * transaction for every append that queued meanwhile) keeps the lock's cost per event small.
+ */
+import type pg from 'pg';
+import type { EventRecord } from '../../domain/records.ts';
+
+/** the transaction advisory lock every append takes (pg_advisory_xact_lock, one bigint key space) */
+export const APPEND_LOCK = 7_260_913_013;
+/** the channel an append notifies at commit, so other replicas read the new rows at once */
+export const EVENTS_CHANNEL = 'oig_events';
+
+/**
+ * Stores the records of `json` (a JSON array) that the table does not hold yet, numbered from the
+ * counter in array order; answers the id and position of each row stored. The primary key has the last
+ * word (ON CONFLICT DO NOTHING): a row is stored once whichever replica wins.
+ */
+const INSERT_NEW = `
+WITH input AS (
+  SELECT e.value AS record, e.ord FROM json_array_elements($1::json) WITH ORDINALITY AS e(value, ord)
+), fresh AS (
+  SELECT i.record, row_number() OVER (ORDER BY i.ord) AS n
+  FROM input i WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = i.record->>'id')
+), counter AS (
+  UPDATE event_log SET last_seq = last_seq + (SELECT count(*) FROM fresh)
+  RETURNING last_seq - (SELECT count(*) FROM fresh) AS base
+)
+INSERT INTO events (id, seq, at, record)
+SELECT f.record->>'id', counter.base + f.n, coalesce(f.record->>'at', ''), f.record::text FROM fresh f, counter
+ON CONFLICT (id) DO NOTHING
+RETURNING id, seq`;
+
+/**
+ * The rows `INSERT_NEW` stored: id → position. `replica` (letters and digits) is the notification's payload,
+ * so a replica can tell its own appends from the others'.
+ */
+export async function insertNew(client: pg.PoolClient, json: string, replica: string): Promise<Map<string, number>> {
+  await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+  try {
+    const { rows } = await client.query<{ id: string; seq: string }>(INSERT_NEW, [json]);
+    // NOTIFY is delivered at COMMIT, and only if it commits
+    await client.query(rows.length > 0 ? `NOTIFY ${EVENTS_CHANNEL}, '${replica}'; COMMIT` : 'COMMIT');
+    return new Map(rows.map((r) => [r.id, Number(r.seq)]));
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * One page of the log after a position, as a single JSON array text parsed in one call: 20,000 row
+ * objects from the driver, each parsed on its own, cost several times more. The seq is put back as the
+ * record's first field, where withPositionSlot (log-position.ts) puts it, so every record has one shape.
+ */
+const PAGE_AFTER = `
+SELECT count(*)::int AS n, max(seq) AS last,
+       string_agg('{"seq":' || seq || ',' || substr(record, 2), ',' ORDER BY seq) AS json
+FROM (SELECT seq, record FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) page`;
+
+export interface LogPage {
+  records: EventRecord[];
+  /** the position of the page's last row (the position asked after when the page is empty) */
+  last: number;
+  /** characters of JSON read */
+  chars: number;
+}
+
+export async function readPage(pool: pg.Pool, after: number, limit: number): Promise<LogPage> {
+  const { rows } = await pool.query<{ n: number; last: string | null; json: string | null }>(PAGE_AFTER, [after, limit]);
+  const row = rows[0];
+  if (!row || row.n === 0 || row.json === null) return { records: [], last: after, chars: 0 };
+  return { records: JSON.parse(`[${row.json}]`) as EventRecord[], last: Number(row.last), chars: row.json.length };
+}
+
+/** the cutoff of the latest retention run, which every replica applies to its memory */
+export async function readLogState(pool: pg.Pool): Promise<{ retainedBefore: string | undefined }> {
+  const { rows } = await pool.query<{ retained_before: string | null }>('SELECT retained_before FROM event_log');
+  return { retainedBefore: rows[0]?.retained_before ?? undefined };
+}
+
+export async function countEvents(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+  return rows[0]?.n ?? 0;
+}
+
+/** deletes the events before `cutoff` and writes the cutoff down for the other replicas; answers how many */
+export async function deleteBefore(pool: pg.Pool, cutoff: string): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE event_log SET retained_before = greatest(coalesce(retained_before, $1), $1)', [cutoff]);
+    const { rowCount } = await client.query('DELETE FROM events WHERE at < $1', [cutoff]);
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

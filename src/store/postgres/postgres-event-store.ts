@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../../domain/records.ts';
+import type { CampaignTotals } from '../../route/route-context.ts';
+import { StoreClosedError, type AppendResult, type EventStore, type LoadProgress, type StoreHealth, type StoreStats } from '../event-store.ts';
+import { GroupCommit } from '../group-commit.ts';
+import type { IndexName } from '../index-keys.ts';
+import { withPositionSlot } from '../log-position.ts';
+import { WriteHealth, type WriteKind } from '../write-health.ts';
+import { openDatabase, type Database } from './database.ts';
+import { countEvents, deleteBefore, insertNew, readLogState, readPage } from './event-log-sql.ts';
+import { LogMirror } from './log-mirror.ts';
+import { migrate } from './migrate.ts';
+import { LogListener } from './log-listener.ts';
+
+const DAY_MS = 86_400_000;
+/** rows per query of the start-up load and the tail: big enough to be cheap per row, small enough to yield often */
+const PAGE_ROWS = 20_000;
+/** how often a replica reads what the others appended when no notification came (LISTEN is the fast path) */
+const POLL_MS = 1000;
+
+interface Submission {
+  records: readonly EventRecord[];
+  json?: string;
+}
+
+export interface PostgresEventStoreOptions {
+  /** DATABASE_URL: the store opens its own pool, and closes it */
+  url?: string;
+  /** or a database the process shares between its PostgreSQL stores (not closed by close()) */
+  database?: Database;
+  log: Logger;
+  retentionDays: number;
+  pollMs?: number;
+  pageRows?: number;
+  /** told about every failed write (a metric) */
+  onWriteFailure?: (kind: WriteKind) => void;
+}
+
+/**
+ * The event store in PostgreSQL (DATABASE_URL, issue 13), for deployments with several replicas. The
+ * `events` table is the log (migrations/002-events.sql): an append is committed before it resolves, and
+ * the primary key on the event id refuses duplicates whichever replica received them. Reads answer from
+ * in-memory indexes as in the lowdb store (the /oig p99 target), which every replica keeps over the whole
+ * table: loaded in pages after open() (appends are taken meanwhile: the hook answers within 2 s of a
+ * start at 1M events) and kept current by reading what the other replicas append (NOTIFY, or a poll).
+ */
+export class PostgresEventStore implements EventStore {
+  private db: Database | undefined;
+  private readonly mirror = new LogMirror();
+  private readonly commits = new GroupCommit<Submission, AppendResult>((batch) => this.writeBatch(batch));
+  private state: 'new' | 'open' | 'closed' = 'new';
+  private readonly writes: WriteHealth;
+  private commitCount = 0;
+  private bytesWritten = 0;
+  private lastReceivedAt: string | undefined;
+  /** while the start-up load runs */
+  private loading: LoadProgress | undefined;
+  private readonly loaded: Promise<void>;
+  private settleLoaded!: (error?: Error) => void;
+  /** reads of the log, one at a time (the load, then the tail) */
+  private reading: Promise<void> = Promise.resolve();
+  private readAgain = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private listener: LogListener | undefined;
+  private retainedBefore: string | undefined;
+  /** names this process in its append notifications */
+  private readonly replica = `r${randomBytes(6).toString('hex')}`;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.writes = new WriteHealth(options.onWriteFailure);
+    this.loaded = new Promise<void>((resolve, reject) => {
+      this.settleLoaded = (error) => (error ? reject(error) : resolve());
+    });
+    // a store closed before it loaded rejects whenLoaded(); nobody has to be listening
+    this.loaded.catch(() => undefined);
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  private get pool() {
+    return this.db!.pool;
+  }
+
+  /** connects, brings the schema up to date, and takes appends; the read indexes load in the background */
+  async open(): Promise<void> {
+    const { url, database, log } = this.options;
+    if (!database && !url) throw new Error('PostgresEventStore needs a DATABASE_URL or a database');
+    this.db = database ?? (await openDatabase(url!, { log }));
+    try {
+      await migrate(this.db, { log });
+      this.retainedBefore = (await readLogState(this.pool)).retainedBefore;
+    } catch (e) {
+      if (!database) await this.db.close();
+      throw e;
+    }
+    this.state = 'open';
+    this.loading = { loaded: 0, total: 0 };
+    this.reading = this.load();
+  }
+
+  loadProgress(): LoadProgress | undefined {
+    return this.loading && { ...this.loading };
+  }
+
+  whenLoaded(): Promise<void> {
+    return this.loaded;
+  }
+
+  /** pages through the log from the start; a failed page is retried (the database may be restarting) */
+  private async load(): Promise<void> {
+    const pageRows = this.options.pageRows ?? PAGE_ROWS;
+    const started = Date.now();
+    let wait = this.options.pollMs ?? POLL_MS;
+    while (this.state === 'open') {
+      try {
+        if (this.loading!.total === 0) this.loading!.total = await countEvents(this.pool);
+        const page = await readPage(this.pool, this.mirror.frontier, pageRows);
+        this.mirror.read(page.records, page.last);
+        this.loading!.loaded += page.records.length;
+        // appends during the load make the table grow: the total follows
+        this.loading!.total = Math.max(this.loading!.total, this.loading!.loaded);
+        if (page.records.length < pageRows) break;
+        // let the hook and the other requests in between two pages
+        await new Promise((r) => setImmediate(r));
+      } catch (err) {
+        this.options.log.error({ err, loaded: this.loading!.loaded }, 'reading the event log from PostgreSQL failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 30_000);
+      }
+    }
+    if (this.state !== 'open') return;
+    this.options.log.info({ events: this.mirror.size, ms: Date.now() - started }, 'event store loaded from PostgreSQL');
+    this.loading = undefined;
+    this.settleLoaded();
+    this.listener = new LogListener(this.pool, this.replica, () => void this.follow(), this.options.log);
+    void this.listener.start();
+    this.pollTimer = setInterval(() => {
+      void this.listener?.start();
+      void this.follow();
+    }, this.options.pollMs ?? POLL_MS).unref();
+  }
+
+  /** reads what was appended after the frontier (by any replica); one read at a time, repeated when asked meanwhile */
+  private follow(): Promise<void> {
+    if (this.loading || this.state !== 'open') return this.reading;
+    this.readAgain = true;
+    this.reading = this.reading.then(async () => {
+      if (!this.readAgain || this.state !== 'open') return;
+      this.readAgain = false;
+      try {
+        await this.readTail();
+      } catch (err) {
+        this.options.log.warn({ err }, 'reading new events from PostgreSQL failed; retried at the next poll');
+      }
+    });
+    return this.reading;
+  }
+
+  private async readTail(): Promise<void> {
+    const { retainedBefore } = await readLogState(this.pool);
+    // another replica ran retention: drop the same records here
+    if (retainedBefore !== undefined && (this.retainedBefore === undefined || retainedBefore > this.retainedBefore)) {
+      this.retainedBefore = retainedBefore;
+      this.mirror.dropBefore(retainedBefore);
+    }
+    const pageRows = this.options.pageRows ?? PAGE_ROWS;
+    for (;;) {
+      const page = await readPage(this.pool, this.mirror.frontier, pageRows);
+      this.mirror.read(page.records, page.last);
+      if (page.records.length < pageRows || this.state !== 'open') return;
+    }
+  }
+
+  append(records: readonly EventRecord[], json?: string): Promise<AppendResult> {
+    if (this.state !== 'open') return Promise.reject(new StoreClosedError());
+    return this.commits.submit({ records, json });
+  }
+
+  /** one transaction for every append that queued up meanwhile; the database decides what is new */
+  private async writeBatch(batch: readonly Submission[]): Promise<AppendResult[]> {
+    // duplicates within the batch are left out here; the database refuses the ones it already holds
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    const candidates = batch.map(({ records, json }) => {
+      const mine = records.filter((r) => !seen.has(r.id) && seen.add(r.id));
+      if (mine.length === 0) return mine;
+      // the caller's JSON is sent as is when it holds exactly these records, without positions
+      const asIs = json !== undefined && mine.length === records.length && !mine.some((r) => r.seq !== undefined);
+      parts.push(asIs ? json.slice(json.indexOf('[') + 1, json.lastIndexOf(']')) : JSON.stringify(mine.map(withoutSeq)).slice(1, -1));
+      return mine;
+    });
+    const json = `[${parts.filter((p) => p.trim() !== '').join(',')}]`;
+    let stored: Map<string, number>;
+    const client = await this.pool.connect().catch((e: unknown) => {
+      this.writes.failed('commit', e);
+      throw e;
+    });
+    try {
+      stored = await insertNew(client, json, this.replica);
+      client.release();
+    } catch (e) {
+      // a connection that broke mid-transaction is not handed out again
+      client.release(e instanceof Error ? e : true);
+      this.writes.failed('commit', e);
+      throw e;
+    }
+    this.writes.succeeded('commit');
+    this.commitCount++;
+    this.bytesWritten += Buffer.byteLength(json);
+    const results = batch.map(({ records }, i): AppendResult => {
+      const fresh = candidates[i]!.filter((r) => stored.has(r.id)).map((r) => {
+        const s = withPositionSlot(r);
+        s.seq = stored.get(r.id)!;
+        return s;
+      });
+      return { stored: fresh, duplicates: records.length - fresh.length };
+    });
+    const fresh = results.flatMap((r) => r.stored).sort((a, b) => a.seq! - b.seq!);
+    if (fresh.length === 0) return results;
+    this.lastReceivedAt = new Date().toISOString();
+    // another replica appended in between: read its rows first, so the indexes and recordsAfter keep log order
+    // and an append that resolved is readable here (not while the start-up load runs: it reaches them)
+    if (!this.mirror.committed(fresh, !this.loading) && !this.loading) await this.follow();
+    return results;
+  }
+
+  health(): StoreHealth {
+    return this.writes.report(this.state === 'open');
+  }
+
+  /** the position through which this replica has read the log (its own appends and the other replicas') */
+  get lastSeq(): number {
+    return this.mirror.frontier;
+  }
+
+  recordsAfter(seq: number): EventRecord[] {
+    return this.mirror.after(seq);
+  }
+
+  /**
+   * Answers from what is loaded. Intake never asks it: duplicates are refused by the database in append(),
+   * so an event that is not loaded yet is still stored once.
+   */
+  has(id: string): boolean {
+    return this.mirror.get(id) !== undefined;
+  }
+
+  get(id: string): EventRecord | undefined {
+    return this.mirror.get(id);
+  }
+
+  lookup(index: IndexName, key: string): readonly EventRecord[] {
+    return this.mirror.indexes.lookup(index, key);
+  }
+
+  keys(index: IndexName): IterableIterator<string> {
+    return this.mirror.indexes.keys(index);
+  }
+
+  between(from?: string, to?: string): EventRecord[] {
+    return this.mirror.indexes.between(from, to);
+  }
+
+  decisionFor(item: string): DecisionRecord | undefined {
+    return this.mirror.indexes.decisionFor(item);
+  }
+
+  campaignTotals(campaign: CampaignRef): CampaignTotals {
+    return this.mirror.indexes.campaignTotals(campaign);
+  }
+
+  requestEvents(requestId: string): AccessRequestRecord[] {
+    return this.mirror.indexes.lookup('request', requestId).filter((r): r is AccessRequestRecord => r.kind === 'access_request');
+  }
+
+  /** deletes old events in the database (the cutoff is written down: the other replicas drop them too) */
+  async applyRetention(now = new Date()): Promise<number> {
+    if (this.state !== 'open') throw new StoreClosedError();
+    const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString();
+    const dropped = await deleteBefore(this.pool, cutoff);
+    if (this.retainedBefore === undefined || cutoff > this.retainedBefore) this.retainedBefore = cutoff;
+    this.mirror.dropBefore(cutoff);
+    return dropped;
+  }
+
+  stats(): StoreStats {
+    return {
+      events: this.mirror.size,
+      lastReceivedAt: this.lastReceivedAt,
+      bytesWritten: this.bytesWritten,
+      segments: 0,
+      commits: this.commitCount,
+    };
+  }
+
+  /** pending appends are committed, then the connections are closed; appends after close are refused */
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closed';
+    clearInterval(this.pollTimer);
+    await this.commits.idle();
+    await this.listener?.stop();
+    await this.reading.catch(() => undefined);
+    if (this.loading) this.settleLoaded(new StoreClosedError());
+    if (!this.options.database) await this.db?.close();
+  }
+}
+
+/** records are stored without their position: it is the row's `seq` column */
+function withoutSeq(r: EventRecord): EventRecord {
+  if (r.seq === undefined) return r;
+  const { seq: _seq, ...rest } = r;
+  return rest as EventRecord;
+}
