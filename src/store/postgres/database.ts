@@ -52,8 +52,10 @@ export async function openDatabase(url: string, o: OpenOptions = {}): Promise<Da
   const target = describeTarget(url, probe);
   // a probe that failed may still emit 'error' as its socket closes: not a reason to crash
   probe.on('error', () => undefined);
+  let version: string | undefined;
   try {
     await probe.connect();
+    version = (await probe.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
   } catch (err) {
     throw connectionFailure(err, target, timeoutMs);
   } finally {
@@ -67,7 +69,7 @@ export async function openDatabase(url: string, o: OpenOptions = {}): Promise<Da
       'a pooled PostgreSQL connection failed while idle; it is dropped and a new one opened when needed',
     );
   });
-  o.log?.info({ host: target.host, port: target.port, user: target.user, database: target.database }, 'connected to PostgreSQL');
+  o.log?.info({ host: target.host, port: target.port, user: target.user, database: target.database, version }, 'connected to PostgreSQL');
 
   let closing: Promise<void> | undefined;
   return {
