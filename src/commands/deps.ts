@@ -32,7 +32,8 @@ export interface StatsSource {
 }
 
 export interface CommandDeps {
-  store: Pick<EventStore, 'lookup' | 'keys' | 'stats' | 'campaignTotals' | 'health'>;
+  /** `loadProgress`: while the store still loads (a fast start), queries answer "still loading, N%" */
+  store: Pick<EventStore, 'lookup' | 'keys' | 'stats' | 'campaignTotals' | 'health'> & Partial<Pick<EventStore, 'loadProgress'>>;
   /** the manual-remediation work queue; without it `skipped` says it is not available */
   tasks?: TaskSource;
   stats?: StatsSource;
