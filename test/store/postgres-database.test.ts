@@ -61,6 +61,12 @@ describe('openDatabase: servers that cannot be used', () => {
     expect(e.message).not.toContain(PASSWORD);
   });
 
+  it('a unix socket folder with no server in it', async () => {
+    const e = await refusal(`postgres://bot:${PASSWORD}@localhost/oig?host=/nonexistent-socket-dir`);
+    expect(e.code).toBe('DATABASE_UNREACHABLE');
+    expect(e.message).toContain('PostgreSQL at /nonexistent-socket-dir (unix socket, port 5432): no server socket there');
+  });
+
   it('a host that does not resolve is named', async () => {
     const e = await refusal(`postgres://bot:${PASSWORD}@no-such-host.invalid:5432/oig`);
     expect(e.code).toBe('DATABASE_UNREACHABLE');

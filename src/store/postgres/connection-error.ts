@@ -59,12 +59,15 @@ const TLS_CERT_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|
 
 export function connectionFailure(err: unknown, t: DatabaseTarget, timeoutMs: number): AppError {
   const e = asDriverError(err);
-  const at = `PostgreSQL at ${t.host}:${t.port}`;
+  const at = `PostgreSQL at ${where(t)}`;
   const code = e.code ?? e.errors?.find((x) => x.code)?.code ?? '';
   const said = t.redact(e.message);
 
   if (code === 'ECONNREFUSED') {
     return new AppError('DATABASE_UNREACHABLE', `cannot reach ${at}: connection refused (is the server running and listening there? check the host and port in DATABASE_URL)`);
+  }
+  if (code === 'ENOENT' && t.host.startsWith('/') && !e.path) {
+    return new AppError('DATABASE_UNREACHABLE', `cannot reach ${at}: no server socket there (is the server running? is the socket folder in DATABASE_URL's host right?)`);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return new AppError('DATABASE_UNREACHABLE', `cannot reach PostgreSQL: host "${t.host}" not found (check the host in DATABASE_URL)`);
@@ -106,9 +109,15 @@ export function connectionFailure(err: unknown, t: DatabaseTarget, timeoutMs: nu
     return new AppError('DATABASE_BUSY', `${at} is starting up, shutting down or in recovery: ${said}`);
   }
   if (/terminated unexpectedly/.test(e.message)) {
-    return new AppError('DATABASE_UNREACHABLE', `${at} closed the connection before it was ready (is that port PostgreSQL's? is the server stopping?)`);
+    return new AppError('DATABASE_UNREACHABLE', `the connection to ${at} was closed before the server answered (is that port PostgreSQL's? is the server stopping? does the network let it through?)`);
   }
   return new AppError('DATABASE_CONNECT', `cannot connect to ${at} as "${t.user}" (database "${t.database}"): ${said}${code ? ` (${code})` : ''}`);
+}
+
+/** host:port, [v6]:port, or a unix socket folder */
+function where(t: DatabaseTarget): string {
+  if (t.host.startsWith('/')) return `${t.host} (unix socket, port ${t.port})`;
+  return t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
 }
 
 function asDriverError(err: unknown): DriverError {
