@@ -56,6 +56,10 @@ export class Bot {
   /** exists once started (it needs the routing cursor from DATA_DIR) */
   private routing: Routing | undefined;
   private tasks: (TaskIntake & TaskCards) | undefined;
+  /** what start() does once the store has loaded every record: routing, retention, pollers */
+  private afterLoad: Promise<void> = Promise.resolve();
+  private routingStarted = false;
+  private stopping = false;
   private readonly owners: WorkflowsOwnerCheck;
   /** "revoked but still used": a routing stage, and what /oig user and /oig stats read */
   readonly stillUsed: StillUsedIndex;
@@ -95,20 +99,24 @@ export class Bot {
       });
   }
 
-  /** opens the store, applies retention, listens; resolves with the bound port */
+  /**
+   * Opens the store, listens, then routes, applies retention and starts the pollers; resolves with the bound
+   * port. A big store takes appends before its records are loaded (issue 13: Okta retries a failed
+   * delivery only once, so the hook answers within 2 s of a start at 1M events): start() then resolves
+   * once listening, and the steps that read stored records follow when the load ends (`loaded()`).
+   */
   async start(): Promise<number> {
     // before anything reads or writes DATA_DIR: one process at a time (store/data-dir-lock.ts)
     this.dataDirLease = await holdDataDir(this.o.config.dataDir, 'bot');
+    const opened = performance.now();
     await this.store.open();
-    // route what was stored but not routed before anything new arrives (a crash after an ack)
+    // routing exists from here on, so what the hook stores during the load waits in its backlog; its
+    // start-time routing of what was stored after its cursor (a crash after an ack) runs once loaded
     const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.o.config.dataDir), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
     routing.observe((records) => this.owners.check(records));
     if (this.tasks) routing.useTasks(this.tasks);
     this.routing = routing;
-    await routing.start();
     await this.normalizer.start();
-    await this.runRetention();
-    this.retentionTimer = setInterval(() => void this.runRetention(), HOUR_MS).unref();
     this.metrics.storedEvents.set(this.store.stats().events);
     const server = this.router.createServer();
     this.server = server;
@@ -116,6 +124,38 @@ export class Bot {
       server.once('error', reject);
       server.listen(this.o.config.port, this.o.config.host, () => resolve());
     });
+    const { port } = server.address() as AddressInfo;
+    const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;
+    this.url = `http://${host}:${port}`;
+    this.afterLoad = this.store.whenLoaded().then(() => this.startAfterLoad(opened));
+    const progress = this.store.loadProgress();
+    if (!progress) {
+      // loaded already (a small store): everything is started before start() resolves, as it always was
+      await this.afterLoad;
+      return port;
+    }
+    this.o.log.info({ events: progress.total }, 'the Okta hook is answered; stored events load in the background (/oig answers once they are loaded)');
+    this.afterLoad = this.afterLoad.catch((err: unknown) => {
+      this.o.log.error({ err }, 'the stored events could not be loaded: new deliveries are refused and nothing is routed (see /healthz); check the files in DATA_DIR/events');
+    });
+    return port;
+  }
+
+  /** resolves once the store is loaded and routing, retention and the pollers have started */
+  loaded(): Promise<void> {
+    return this.afterLoad.catch(() => undefined);
+  }
+
+  private async startAfterLoad(opened: number): Promise<void> {
+    if (this.stopping) return;
+    const routing = this.routing!;
+    this.routingStarted = true;
+    await routing.start();
+    await this.runRetention();
+    this.retentionTimer = setInterval(() => void this.runRetention(), HOUR_MS).unref();
+    this.metrics.storedEvents.set(this.store.stats().events);
+    this.o.log.info({ events: this.store.stats().events, seconds: Math.round((performance.now() - opened) / 100) / 10 }, 'stored events loaded');
+    if (this.stopping) return;
     // the ASA poller and the System Log backfill (when configured) feed the same intake as the hook
     const okta = this.o.okta ?? (this.o.config.okta ? oktaConnection(this.o.config.okta) : undefined);
     this.pollers = createPollers({
@@ -123,10 +163,6 @@ export class Bot {
       ...(okta ? { okta } : {}),
     });
     await this.pollers.start();
-    const { port } = server.address() as AddressInfo;
-    const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;
-    this.url = `http://${host}:${port}`;
-    return port;
   }
 
   /**
@@ -157,13 +193,18 @@ export class Bot {
     return this.routing?.waiting ?? 0;
   }
 
-  /** resolves when every stored event has been routed and its cards handed to the sinks */
-  idle(): Promise<void> {
-    return this.routing?.idle() ?? Promise.resolve();
+  /** resolves when every stored event has been routed and its cards handed to the sinks (after the load) */
+  async idle(): Promise<void> {
+    await this.loaded();
+    await this.routing?.idle();
   }
 
   /** stops taking requests, lets running deliveries finish, flushes the store */
   async stop(): Promise<void> {
+    this.stopping = true;
+    // once loaded, what follows the load is quick: let it finish, so what it started is stopped below; a
+    // load still running is abandoned instead (store.close), and what was acked meanwhile stays in the log
+    if (!this.store.loadProgress()) await this.loaded();
     clearInterval(this.retentionTimer);
     // a poll in progress finishes first: it needs the store open to store its page
     await this.pollers?.stop();
@@ -178,7 +219,9 @@ export class Bot {
       clearTimeout(timeout);
     }
     // every acknowledged event is routed into tasks and outboxes before the store closes
-    await this.routing?.stop(4_000);
+    // routing that never started (stopped during the load) has nothing routed to finish: its backlog is
+    // on disk after the routing cursor and is routed at the next start
+    if (this.routingStarted) await this.routing?.stop(4_000);
     await this.normalizer.close();
     await this.store.close();
     // last: another process may open DATA_DIR now

@@ -30,6 +30,8 @@ export interface Answer {
   notice?: string;
   /** rows per page when not PAGE_SIZE: rows with buttons take more room in a message */
   pageSize?: number;
+  /** shown instead of the "N matched" line when the answer has no count to give (still loading) */
+  countLine?: string;
 }
 
 export interface AnswerPage {
@@ -59,6 +61,7 @@ export function pageOf(answer: Answer, page: number, size = answer.pageSize ?? P
 
 /** "3 matched", "1 matched": the count line every answer carries */
 export function matchedLine(p: AnswerPage): string {
+  if (p.answer.countLine) return p.answer.countLine;
   const shown = p.rows.length === 0 ? '' : p.pages > 1 ? ` · page ${p.page + 1} of ${p.pages}` : '';
   return `${p.answer.matched}${p.answer.unit ? ` ${p.answer.unit}` : ''} matched${shown}`;
 }

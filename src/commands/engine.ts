@@ -9,7 +9,9 @@ import { asa } from './asa.ts';
 import { campaign } from './campaign.ts';
 import { csvExport, type CsvExport } from './csv.ts';
 import type { CommandDeps } from './deps.ts';
+import type { LoadProgress } from '../store/event-store.ts';
 import { helpAnswer } from './help.ts';
+import { loadingAnswer, readsStoredEvents } from './loading.ts';
 import { parseCommand } from './parse.ts';
 import type { OigQuery, ParsedCommand } from './query.ts';
 import { requests } from './requests.ts';
@@ -44,9 +46,17 @@ export function runQuery(q: OigQuery, deps: CommandDeps): Answer {
   }
 }
 
-/** a parsed query's answer; without a store only the help can be answered */
+/** a query that would read a store still loading its records (fast start): how far it has come */
+function stillLoading(query: OigQuery, deps: CommandDeps): LoadProgress | undefined {
+  return readsStoredEvents(query) ? deps.store.loadProgress?.() : undefined;
+}
+
+/** a parsed query's answer; without a store only the help can be answered; "still loading" meanwhile */
 function answerOf(query: OigQuery, deps: CommandDeps | undefined): Answer {
-  if (deps) return runQuery(query, deps);
+  if (deps) {
+    const loading = stillLoading(query, deps);
+    return loading ? loadingAnswer(loading) : runQuery(query, deps);
+  }
   return query.kind === 'help' ? helpAnswer(query.unknown) : helpAnswer(undefined, 'No event store is connected to this chat app, so only the help is available.');
 }
 
@@ -69,7 +79,8 @@ export function chatCommand(text: string | undefined, deps: CommandDeps | undefi
   return {
     parsed,
     page: (n = 0) => pageOf(answerOf(query, deps), n),
-    ...(parsed.export && deps ? { csv: () => csvExport(runQuery(query, deps), query.kind, deps.now?.() ?? new Date()) } : {}),
+    // no export of half the events: while loading, the words get the "still loading" page instead
+    ...(parsed.export && deps && !stillLoading(query, deps) ? { csv: () => csvExport(runQuery(query, deps), query.kind, deps.now?.() ?? new Date()) } : {}),
   };
 }
 

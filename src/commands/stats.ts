@@ -2,6 +2,7 @@
 import type { Answer, AnswerRow } from './answer.ts';
 import type { CommandDeps } from './deps.ts';
 import { age, when } from './describe.ts';
+import { loadingLine } from './loading.ts';
 
 export function stats(deps: CommandDeps): Answer {
   const { store } = deps;
@@ -41,7 +42,10 @@ export function stats(deps: CommandDeps): Answer {
   // what must not go unnoticed comes first: a store that cannot write, events not routed yet
   const health = store.health();
   const unrouted = deps.stats?.unrouted?.() ?? 0;
+  const loading = store.loadProgress?.();
   const warnings = [
+    // a fast start: the counts above are of what is loaded so far
+    ...(loading ? [`Loading: ${loadingLine(loading)}; the other answers wait for it`] : []),
     ...(health.ok ? [] : [`Store: ${health.problem ?? 'cannot write'}`]),
     ...(unrouted > 0 ? [`Routing: ${unrouted} stored event(s) not yet turned into cards and tasks`] : []),
   ];

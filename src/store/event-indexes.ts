@@ -51,6 +51,31 @@ export class EventIndexes {
     }
   }
 
+  /** addLoaded put records on the timeline out of time order: finishLoad sorts it once */
+  private unsorted = false;
+
+  /**
+   * Adds records during a background load, a segment at a time (lowdb-event-store.ts): like addAll, but
+   * the timeline only gets them at its end and is sorted once by finishLoad if they came out of order,
+   * instead of once per segment. Until then `between` may answer out of order; nothing asks it meanwhile.
+   */
+  addLoaded(batch: readonly EventRecord[]): void {
+    const timeline = this.timeline;
+    for (const r of batch) {
+      if (this.byId.has(r.id)) continue;
+      this.byId.set(r.id, r);
+      this.addToMaps(r);
+      if (timeline.length > 0 && timeline[timeline.length - 1]!.at > r.at) this.unsorted = true;
+      timeline.push(r);
+    }
+  }
+
+  /** ends a load made with addLoaded: one stable sort when anything came out of time order */
+  finishLoad(): void {
+    if (this.unsorted) this.timeline.sort(byTime);
+    this.unsorted = false;
+  }
+
   /** the newest decision on a campaign item (routing: a late, older decision must not overwrite a newer card) */
   decisionFor(item: string): DecisionRecord | undefined {
     let latest: DecisionRecord | undefined;

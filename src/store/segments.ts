@@ -1,8 +1,9 @@
-import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { EventRecord } from '../domain/records.ts';
 import { DurableJsonFile, syncDir, type JsonCodec } from './durable-json-file.ts';
+import type { FileStamp } from './id-snapshot.ts';
 import { fromStored, toStored } from './segment-codec.ts';
 
 /**
@@ -33,10 +34,15 @@ const SEGMENT_CODEC: JsonCodec<SegmentData> = {
 
 export class Segment {
   bytes = 0;
+  /** what its file looked like when it was found at open (the id snapshot compares it) */
+  stamp: FileStamp | undefined;
   constructor(
     readonly month: string,
     readonly seq: number,
     readonly db: Low<SegmentData>,
+    readonly file: string,
+    /** false until its file is read: a fast start reads most files after open (lowdb-event-store.ts) */
+    public loaded: boolean,
   ) {}
 
   get records(): EventRecord[] {
@@ -70,28 +76,73 @@ export class SegmentSet {
    * duplicates never sit in memory all at once).
    */
   async load(visit: (records: EventRecord[]) => void = () => {}): Promise<Segment[]> {
+    const all = await this.scan();
+    await this.readAll(async (seg) => visit(seg.records));
+    return all;
+  }
+
+  /**
+   * Finds every segment file and what it looks like on disk (inode, size, mtime) without reading it:
+   * a fast start reads only the ones its id snapshot does not cover (id-snapshot.ts). Leftover temp files
+   * of an interrupted write are removed.
+   */
+  async scan(): Promise<Segment[]> {
     await mkdir(this.dir, { recursive: true });
     const all: Segment[] = [];
     const monthDirs = (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
     for (const month of monthDirs) {
       const files = (await readdir(path.join(this.dir, month))).sort();
       for (const f of files.filter((n) => n.endsWith('.tmp'))) await unlink(path.join(this.dir, month, f));
-      const segs = await Promise.all(
-        files.filter((n) => /^\d{6}\.json$/.test(n)).map((n) => this.openSegment(month, Number(n.slice(0, 6)))),
-      );
-      // the next file is read from disk while this one is parsed and visited
-      let next = segs[0]?.db.read();
-      for (let i = 0; i < segs.length; i++) {
-        const current = next;
-        next = segs[i + 1]?.db.read();
-        await current;
-        visit(segs[i]!.records);
-      }
+      const segs = files.filter((n) => /^\d{6}\.json$/.test(n)).map((n) => this.openSegment(month, Number(n.slice(0, 6)), false));
+      await Promise.all(segs.map(async (seg) => (seg.stamp = await this.stampOf(seg))));
       this.months.set(month, segs);
       this.knownDirs.add(month);
       all.push(...segs);
     }
     return all;
+  }
+
+  /** reads one segment file now (one that the id snapshot does not cover) */
+  async read(seg: Segment): Promise<void> {
+    if (seg.loaded) return;
+    await seg.db.read();
+    seg.loaded = true;
+  }
+
+  /**
+   * Goes through every segment in order, reading those not read yet, and hands each to `visit`. The next
+   * file is read from disk while `visit` works on this one. Stops early (false) when `visit` says so.
+   */
+  async readAll(visit: (seg: Segment) => Promise<boolean | void>): Promise<boolean> {
+    const all = this.list();
+    let next = all[0] && this.read(all[0]);
+    for (let i = 0; i < all.length; i++) {
+      const current = next;
+      next = all[i + 1] && this.read(all[i + 1]!);
+      try {
+        await current;
+      } catch (e) {
+        // the read ahead must not become an unhandled rejection once this one failed
+        next?.catch(() => undefined);
+        throw e;
+      }
+      if ((await visit(all[i]!)) === false) {
+        await next?.catch(() => undefined);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** every segment, month by month, in file order */
+  list(): Segment[] {
+    return [...this.months.values()].flat();
+  }
+
+  /** what the segment's file looks like on disk now */
+  async stampOf(seg: Segment): Promise<FileStamp> {
+    const { ino, size, mtimeMs } = await stat(seg.file);
+    return { ino, size, mtimeMs };
   }
 
   get count(): number {
@@ -121,8 +172,9 @@ export class SegmentSet {
       let segs = this.months.get(month);
       if (!segs) this.months.set(month, (segs = []));
       let seg = segs[segs.length - 1];
+      if (seg && !seg.loaded) throw new Error(`segment ${month}/${seg.seq} is not read yet: records cannot be placed before the store is loaded`);
       if (!seg || seg.full) {
-        seg = this.openSegment(month, (seg?.seq ?? 0) + 1);
+        seg = this.openSegment(month, (seg?.seq ?? 0) + 1, true);
         seg.db.data = { records: [] };
         segs.push(seg);
         created.push(seg);
@@ -197,7 +249,7 @@ export class SegmentSet {
     return dropped;
   }
 
-  private openSegment(month: string, seq: number): Segment {
+  private openSegment(month: string, seq: number, loaded: boolean): Segment {
     const dir = path.join(this.dir, month);
     const file = path.join(dir, `${String(seq).padStart(6, '0')}.json`);
     let seg: Segment | undefined;
@@ -209,7 +261,7 @@ export class SegmentSet {
       },
       SEGMENT_CODEC,
     );
-    seg = new Segment(month, seq, new Low(adapter, { records: [] }));
+    seg = new Segment(month, seq, new Low(adapter, { records: [] }), file, loaded);
     return seg;
   }
 }
