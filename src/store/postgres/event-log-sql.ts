@@ -2,11 +2,15 @@
  * The SQL of the PostgreSQL event log (migrations/002-events.sql): appends that give contiguous positions
  * in commit order, and pages of the log read back as one JSON text.
  *
- * Why a lock: positions must follow commit order, or a replica that tails `seq > last` could read 7 before
- * a transaction that took 6 commits, and never see 6. Every append transaction takes the same transaction
- * advisory lock before it numbers its rows, and holds it until COMMIT, which makes a row visible before
- * the lock is released: whoever sees position n sees every position below it. Group commit (one
- * transaction for every append that queued meanwhile) keeps the lock's cost per event small.
+ * Positions follow commit order, or a replica that tails `seq > last` could read 7 before the transaction
+ * that took 6 commits, and never see 6. Every append numbers its rows from the one-row counter
+ * (event_log.last_seq), whose row lock is held until COMMIT, and COMMIT makes the rows visible before
+ * any lock is released: whoever sees position n sees every position below it. Every append also takes
+ * one transaction advisory lock first, so its duplicate check (NOT EXISTS) reads a snapshot taken after
+ * the previous append committed: the same event sent to two replicas at once is found stored, instead
+ * of being refused only by the primary key after it took a position: positions stay contiguous, and a
+ * replica whose own commit continues what it has read indexes it without a read (log-mirror.ts). Group commit (one
+ * transaction for every append that queued meanwhile) keeps the cost of this lock per event small.
  */
 import type pg from 'pg';
 import type { EventRecord } from '../../domain/records.ts';
