@@ -19,16 +19,13 @@ import type { Segment } from './segments.ts';
 export class BackgroundLoad {
   /** records committed while loading (replayed from the log, or appended): indexed when the load ends */
   readonly pending: EventRecord[] = [];
-  /** records indexed so far, of `total` */
+  /** records of the segment files indexed so far */
   loaded = 0;
-  readonly total: number;
   /** set by close(): the load stops at the next segment, and nothing is checkpointed */
   cancelled = false;
 
   /** @param known every id in the segment files (then every id committed, as it is) */
-  constructor(readonly known: IdKeySet) {
-    this.total = known.size;
-  }
+  constructor(readonly known: IdKeySet) {}
 
   /** a committed record that must be indexed when the load ends (and is known as stored from now on) */
   committed(records: readonly EventRecord[]): void {

@@ -109,7 +109,8 @@ export class LowdbEventStore implements EventStore {
 
   loadProgress(): LoadProgress | undefined {
     const load = this.load;
-    return load && { loaded: Math.min(load.loaded, load.total), total: load.total };
+    // of every stored record, those committed during the load too (they are indexed last)
+    return load && { loaded: Math.min(load.loaded, load.known.size), total: load.known.size };
   }
 
   whenLoaded(): Promise<void> {
