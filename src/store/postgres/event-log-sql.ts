@@ -1,6 +1,6 @@
 /**
  * The SQL of the PostgreSQL event log (migrations/002-events.sql): appends that give contiguous positions
- * in commit order, and pages of the log read back as one JSON text.
+ * in commit order, and pages of the log read back.
  *
  * Positions follow commit order, or a replica that tails `seq > last` could read 7 before the transaction
  * that took 6 commits, and never see 6. Every append numbers its rows from the one-row counter
@@ -13,7 +13,6 @@
  * transaction for every append that queued meanwhile) keeps the cost of this lock per event small.
  */
 import type pg from 'pg';
-import type { EventRecord } from '../../domain/records.ts';
 
 /** the transaction advisory lock every append takes (pg_advisory_xact_lock, one bigint key space) */
 export const APPEND_LOCK = 7_260_913_013;
@@ -36,7 +35,9 @@ WITH input AS (
   RETURNING last_seq - (SELECT count(*) FROM fresh) AS base
 )
 INSERT INTO events (id, seq, at, record)
-SELECT f.record->>'id', counter.base + f.n, coalesce(f.record->>'at', ''), f.record::text FROM fresh f, counter
+SELECT f.record->>'id', counter.base + f.n, coalesce(f.record->>'at', ''),
+       '{"seq":' || (counter.base + f.n) || ',' || substr(ltrim(f.record::text), 2)
+FROM fresh f, counter
 ON CONFLICT (id) DO NOTHING
 RETURNING id, seq`;
 
@@ -58,28 +59,26 @@ export async function insertNew(client: pg.PoolClient, json: string, replica: st
 }
 
 /**
- * One page of the log after a position, as a single JSON array text parsed in one call: 20,000 row
- * objects from the driver, each parsed on its own, cost several times more. The seq is put back as the
- * record's first field, where withPositionSlot (log-position.ts) puts it, so every record has one shape.
+ * One page of the log after a position: the record texts in log order, parsed by the caller in slices
+ * (parsing is most of a load's time, and the hook must keep answering in between). The text starts with
+ * the record's seq (INSERT_NEW), the shape withPositionSlot gives records in memory. Measured at 100k:
+ * one string_agg of the page parsed in one JSON.parse call was no faster than a parse per row, and an
+ * ORDER BY inside string_agg sorted the page's megabytes again, past work_mem (bench/postgres-store.ts).
  */
-const PAGE_AFTER = `
-SELECT count(*)::int AS n, max(seq) AS last,
-       string_agg('{"seq":' || seq || ',' || substr(record, 2), ',' ORDER BY seq) AS json
-FROM (SELECT seq, record FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) page`;
+const PAGE_AFTER = 'SELECT seq, record FROM events WHERE seq > $1 ORDER BY seq LIMIT $2';
 
 export interface LogPage {
-  records: EventRecord[];
+  /** record texts, in log order */
+  texts: string[];
   /** the position of the page's last row (the position asked after when the page is empty) */
   last: number;
-  /** characters of JSON read */
-  chars: number;
 }
 
 export async function readPage(pool: pg.Pool, after: number, limit: number): Promise<LogPage> {
-  const { rows } = await pool.query<{ n: number; last: string | null; json: string | null }>(PAGE_AFTER, [after, limit]);
-  const row = rows[0];
-  if (!row || row.n === 0 || row.json === null) return { records: [], last: after, chars: 0 };
-  return { records: JSON.parse(`[${row.json}]`) as EventRecord[], last: Number(row.last), chars: row.json.length };
+  const { rows } = await pool.query<[string, string]>({ text: PAGE_AFTER, values: [after, limit], rowMode: 'array' });
+  const texts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) texts[i] = rows[i]![1];
+  return { texts, last: rows.length > 0 ? Number(rows[rows.length - 1]![0]) : after };
 }
 
 /** the cutoff of the latest retention run, which every replica applies to its memory */

@@ -3,14 +3,15 @@
 --   seq     the log position (EventRecord.seq): assigned under the append lock from event_log.last_seq,
 --           so positions are contiguous and in commit order; a replica tails `seq > last` without skipping
 --   at      the event time (ISO 8601 UTC, so text order is time order): retention deletes by it
---   record  the EventRecord as JSON text, without its seq (added back when read). Text, not jsonb: the
---           load sends it back unchanged and keeps the key order the bot wrote (jsonb re-orders keys,
---           which gives a million parsed records different shapes); see bench/postgres-store.ts
+--   record  the EventRecord as JSON text, its seq written first ({"seq":n,…}, the shape withPositionSlot
+--           gives records in memory). Text, not jsonb: a replica's load joins the page's rows into one
+--           array text and parses it in one call; jsonb would be converted back to text for that, and
+--           re-orders keys (bench/postgres-store.ts --jsonb compares the two)
 CREATE TABLE events (
   id text PRIMARY KEY,
   seq bigint NOT NULL UNIQUE,
   at text NOT NULL,
-  record text NOT NULL
+  record text NOT NULL CHECK (left(record, 7) = '{"seq":')
 );
 CREATE INDEX events_at ON events (at);
 
