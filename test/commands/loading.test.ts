@@ -13,14 +13,14 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-/** a real store that loads its records after open() (issue 13 fast start), opened again on 6000 records */
+/** a real store that loads its records after open() (issue 13 fast start), opened again on 20000 records */
 async function loadingStore(): Promise<LowdbEventStore> {
   const dataDir = await makeDataDir();
   dirs.push(dataDir);
   const options = { dataDir, retentionDays: 36500, checkpointMs: 3_600_000, backgroundLoadFrom: 0 };
   const first = new LowdbEventStore(options);
   await first.open();
-  await first.append(Array.from({ length: 6000 }, (_, i) => decision({ id: randomUUID(), item: `I${i}`, at: '2026-11-20T10:00:00.000Z' })));
+  await first.append(Array.from({ length: 20_000 }, (_, i) => decision({ id: randomUUID(), item: `I${i}`, at: '2026-11-20T10:00:00.000Z' })));
   await first.close();
   const store = new LowdbEventStore(options);
   await store.open();
@@ -34,7 +34,7 @@ describe('/oig while the store still loads', () => {
     const page = chatCommand('revokes', deps).page();
     expect(store.loadProgress()).toBeDefined();
     expect(page.answer.title).toBe('Still loading');
-    expect(page.answer.notice).toMatch(/^The bot has just started and is still loading, \d{1,2}% \(\d+ of 6000 stored events\)\./);
+    expect(page.answer.notice).toMatch(/^The bot has just started and is still loading, \d{1,2}% \(\d+ of 20000 stored events\)\./);
     const slack = JSON.stringify(renderPage(page, 'revokes'));
     const teams = JSON.stringify(renderAnswer(page, 'revokes'));
     for (const shown of [slack, teams]) {
@@ -51,7 +51,7 @@ describe('/oig while the store still loads', () => {
     await store.whenLoaded();
     const loaded = chatCommand('revokes', deps).page();
     expect(loaded.answer.title).not.toBe('Still loading');
-    expect(loaded.answer.matched).toBe(6000);
+    expect(loaded.answer.matched).toBe(20_000);
     expect(chatCommand('export revokes', deps).csv).toBeDefined();
     expect(chatCommand('stats', deps).page().answer.notice ?? '').not.toMatch(/Loading/);
     await store.close();

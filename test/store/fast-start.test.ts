@@ -27,6 +27,8 @@ function decision(over: Partial<DecisionRecord> = {}): DecisionRecord {
   };
 }
 
+/** enough segment files (~80) that a load is still running after a commit or two */
+const STORED = 20_000;
 const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
@@ -91,32 +93,32 @@ describe('the id snapshot file', () => {
 
 describe('LowdbEventStore fast start', () => {
   it('refuses duplicates and takes new records while loading; indexes each record once when loaded', async () => {
-    const { dataDir, ids } = await filledDir(6000);
+    const { dataDir, ids } = await filledDir(STORED);
     const store = storeIn(dataDir);
     await store.open();
-    expect(store.loadProgress()).toMatchObject({ total: 6000 });
-    expect(store.loadProgress()!.loaded).toBeLessThan(6000);
-    expect(store.stats().events).toBe(6000);
+    expect(store.loadProgress()).toMatchObject({ total: STORED });
+    expect(store.loadProgress()!.loaded).toBeLessThan(STORED);
+    expect(store.stats().events).toBe(STORED);
     expect(store.has(ids[0]!)).toBe(true);
     const fresh = decision({ item: 'during-load' });
     const result = await store.append([decision({ id: ids[17]! }), fresh]);
     expect(store.loadProgress()).toBeDefined();
     expect(result.duplicates).toBe(1);
     expect(result.stored.map((r) => r.id)).toEqual([fresh.id]);
-    expect(result.stored[0]!.seq).toBe(6001);
+    expect(result.stored[0]!.seq).toBe(STORED + 1);
     expect(store.has(fresh.id)).toBe(true);
     await store.whenLoaded();
     expect(store.loadProgress()).toBeUndefined();
-    expect(store.stats().events).toBe(6001);
+    expect(store.stats().events).toBe(STORED + 1);
     expect(store.lookup('item', 'during-load')).toHaveLength(1);
-    expect(store.lookup('principal', 'alice@example.com')).toHaveLength(6001);
-    expect(store.recordsAfter(6000).map((r) => r.id)).toEqual([fresh.id]);
-    expect(store.between().length).toBe(6001);
+    expect(store.lookup('principal', 'alice@example.com')).toHaveLength(STORED + 1);
+    expect(store.recordsAfter(STORED).map((r) => r.id)).toEqual([fresh.id]);
+    expect(store.between().length).toBe(STORED + 1);
     await store.close();
     const again = storeIn(dataDir);
     await again.open();
     await again.whenLoaded();
-    expect(again.stats().events).toBe(6001);
+    expect(again.stats().events).toBe(STORED + 1);
     expect(again.lookup('item', 'during-load')).toHaveLength(1);
     await again.close();
   });
@@ -151,7 +153,7 @@ describe('LowdbEventStore fast start', () => {
   });
 
   it('keeps what was acknowledged during a load that was stopped, and loads it next time', async () => {
-    const { dataDir } = await filledDir(6000);
+    const { dataDir } = await filledDir(STORED);
     const store = storeIn(dataDir);
     await store.open();
     const during = decision({ item: 'acked-during-load' });
@@ -165,8 +167,8 @@ describe('LowdbEventStore fast start', () => {
     expect(again.has(during.id)).toBe(true);
     expect((await again.append([during])).duplicates).toBe(1);
     await again.whenLoaded();
-    expect(again.lookup('item', 'acked-during-load').map((r) => r.seq)).toEqual([6001]);
-    expect(again.stats().events).toBe(6001);
+    expect(again.lookup('item', 'acked-during-load').map((r) => r.seq)).toEqual([STORED + 1]);
+    expect(again.stats().events).toBe(STORED + 1);
     await again.close();
   });
 
