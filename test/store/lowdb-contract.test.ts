@@ -12,6 +12,7 @@ eventStoreContract('lowdb', async () => {
     create: (o) => new LowdbEventStore({ dataDir, retentionDays: o?.retentionDays ?? 400 }),
     childModule: `const { LowdbEventStore } = await import(${JSON.stringify(moduleUrl)});
 export const store = new LowdbEventStore({ dataDir: ${JSON.stringify(dataDir)}, retentionDays: 400 });`,
+    // at the contract's 3,000 events it loads within open() (its background load has its own tests)
     loadsInBackground: false,
     remove: () => rm(dataDir, { recursive: true, force: true }),
   };

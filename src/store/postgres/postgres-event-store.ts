@@ -118,11 +118,15 @@ export class PostgresEventStore implements EventStore {
     while (this.state === 'open') {
       try {
         if (this.loading!.total === 0) this.loading!.total = await countEvents(this.pool);
-        await this.readPages((n) => {
-          this.loading!.loaded += n;
-          // appends during the load make the table grow: the total follows
-          this.loading!.total = Math.max(this.loading!.total, this.loading!.loaded);
-        });
+        // appends committed here during the last pages are read again, so whenLoaded() covers them (a few passes
+        // at most: under a steady stream of deliveries the tail takes the rest)
+        for (let pass = 0; pass === 0 || (this.mirror.holdsOwn && pass < 5); pass++) {
+          await this.readPages(true, (n) => {
+            this.loading!.loaded += n;
+            // appends during the load make the table grow: the total follows
+            this.loading!.total = Math.max(this.loading!.total, this.loading!.loaded);
+          });
+        }
         break;
       } catch (err) {
         this.options.log.error({ err, loaded: this.loading!.loaded }, 'reading the event log from PostgreSQL failed; retrying');
@@ -131,6 +135,7 @@ export class PostgresEventStore implements EventStore {
       }
     }
     if (this.state !== 'open') return;
+    this.mirror.finishLoad();
     this.options.log.info({ events: this.mirror.size, ms: Date.now() - started }, 'event store loaded from PostgreSQL');
     this.loading = undefined;
     this.settleLoaded();
@@ -146,13 +151,13 @@ export class PostgresEventStore implements EventStore {
    * Reads the log after the frontier to its end, in pages, parsed and indexed in slices with a turn of the
    * event loop between two: parsing is most of the time, and the hook and /oig must keep answering.
    */
-  private async readPages(onRecords?: (n: number) => void): Promise<void> {
+  private async readPages(loading: boolean, onRecords?: (n: number) => void): Promise<void> {
     const pageRows = this.options.pageRows ?? PAGE_ROWS;
     for (;;) {
       const page = await readPage(this.pool, this.mirror.frontier, pageRows);
       for (let i = 0; i < page.texts.length && this.state === 'open'; i += SLICE_ROWS) {
         const slice = page.texts.slice(i, i + SLICE_ROWS).map((t) => JSON.parse(t) as EventRecord);
-        this.mirror.read(slice, i + SLICE_ROWS >= page.texts.length ? page.last : slice[slice.length - 1]!.seq!);
+        this.mirror.read(slice, i + SLICE_ROWS >= page.texts.length ? page.last : slice[slice.length - 1]!.seq!, loading);
         onRecords?.(slice.length);
         await new Promise((r) => setImmediate(r));
       }
@@ -183,7 +188,7 @@ export class PostgresEventStore implements EventStore {
       this.retainedBefore = retainedBefore;
       this.mirror.dropBefore(retainedBefore);
     }
-    await this.readPages();
+    await this.readPages(false);
   }
 
   append(records: readonly EventRecord[], json?: string): Promise<AppendResult> {
