@@ -253,6 +253,18 @@ export function eventStoreContract(name: string, factory: StorePlaceFactory): vo
       expect(store.lastSeq).toBe(3002);
     });
 
+    it('settles whenLoaded when closed while loading, and takes nothing after', async () => {
+      const p = await place();
+      const store = await open(p);
+      await store.append(Array.from({ length: 3000 }, () => next()));
+      await store.close();
+      const again = p.create();
+      await again.open();
+      await again.close();
+      await again.whenLoaded();
+      await expect(again.append([next()])).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    });
+
     it('resolves whenLoaded at once when there is nothing to load, and reports no progress after', async () => {
       const store = await open(await place());
       await store.whenLoaded();

@@ -59,7 +59,7 @@ export class PostgresEventStore implements EventStore {
   /** while the start-up load runs */
   private loading: LoadProgress | undefined;
   private readonly loaded: Promise<void>;
-  private settleLoaded!: (error?: Error) => void;
+  private settleLoaded!: () => void;
   /** reads of the log, one at a time (the load, then the tail) */
   private reading: Promise<void> = Promise.resolve();
   private readAgain = false;
@@ -71,11 +71,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.writes = new WriteHealth(options.onWriteFailure);
-    this.loaded = new Promise<void>((resolve, reject) => {
-      this.settleLoaded = (error) => (error ? reject(error) : resolve());
-    });
-    // a store closed before it loaded rejects whenLoaded(); nobody has to be listening
-    this.loaded.catch(() => undefined);
+    this.loaded = new Promise<void>((resolve) => (this.settleLoaded = resolve));
   }
 
   get isOpen(): boolean {
@@ -107,6 +103,7 @@ export class PostgresEventStore implements EventStore {
     return this.loading && { ...this.loading };
   }
 
+  /** resolves when the load is done, or stopped by close() (then loadProgress() still says how far it came) */
   whenLoaded(): Promise<void> {
     return this.loaded;
   }
@@ -321,7 +318,8 @@ export class PostgresEventStore implements EventStore {
     await this.commits.idle();
     await this.listener?.stop();
     await this.reading.catch(() => undefined);
-    if (this.loading) this.settleLoaded(new StoreClosedError());
+    // as the lowdb store: a load stopped by close() settles whenLoaded() (nobody waits forever)
+    if (this.loading) this.settleLoaded();
     if (!this.options.database) await this.db?.close();
   }
 }
