@@ -7,7 +7,9 @@
  *     temp folder: initdb as the postgres user (PostgreSQL refuses to run as root), a free port on
  *     127.0.0.1, its unix socket in the temp folder (not /var/run/postgresql, which may be another's),
  *     fsync off. Local (socket) connections are trusted; TCP ones need the generated password, so the
- *     tests go through real SCRAM authentication. Stopped and removed at teardown.
+ *     tests go through real SCRAM authentication. Stopped and removed at teardown; a run killed before
+ *     its teardown (a timeout's SIGTERM, kill -9) leaves its cluster behind, and the next run stops and
+ *     removes it (the folder names its owner's pid).
  *   - Neither: the suites are skipped, and this says so once.
  *
  * The URL reaches the test workers through vitest's provide/inject (test/helpers/postgres.ts reads it),
@@ -16,7 +18,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +47,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('pgServerUrl', '');
     return undefined;
   }
+  await sweepOrphans(bin);
   const cluster = await startCluster(bin);
   project.provide('pgServerUrl', cluster.url);
   return cluster.stop;
@@ -65,9 +68,11 @@ export function newestPostgresBin(root = '/usr/lib/postgresql'): string | undefi
 }
 
 export async function startCluster(bin: string): Promise<Cluster> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'oig-pg-'));
+  const dir = await mkdtemp(path.join(tmpdir(), PREFIX));
   const data = path.join(dir, 'data');
   const password = randomBytes(12).toString('hex');
+  // whose it is: a run killed before its teardown (SIGTERM, kill -9, a timeout) leaves it to the next
+  await writeFile(path.join(dir, OWNER_FILE), String(process.pid));
   await writeFile(path.join(dir, 'pw'), `${password}\n`);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -75,8 +80,7 @@ export async function startCluster(bin: string): Promise<Cluster> {
     chownSync(dir, uid, gid);
     chownSync(path.join(dir, 'pw'), uid, gid);
   }
-  const pg = (tool: string, args: string[]) =>
-    run(asRoot ? 'runuser' : path.join(bin, tool), asRoot ? ['-u', 'postgres', '--', path.join(bin, tool), ...args] : args, { timeout: 60_000 });
+  const pg = (tool: string, args: string[]) => asPostgres(bin, tool, args);
   const stop = async () => {
     await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
@@ -114,6 +118,41 @@ export async function startCluster(bin: string): Promise<Cluster> {
     await stop();
     throw new Error(`could not start a test PostgreSQL cluster with ${bin}: ${e.stderr?.trim() || e.message}${log ? `\nserver log:\n${log.slice(-2000)}` : ''}`);
   }
+}
+
+const PREFIX = 'oig-pg-';
+const OWNER_FILE = 'owner.pid';
+/** a folder without an owner file yet is being set up by another run, unless it is this old */
+const UNCLAIMED_MS = 60 * 60_000;
+
+/** stops and removes the clusters of test runs that died without their teardown */
+export async function sweepOrphans(bin: string, parent = tmpdir()): Promise<string[]> {
+  const swept: string[] = [];
+  for (const name of readdirSync(parent).filter((n) => n.startsWith(PREFIX))) {
+    const dir = path.join(parent, name);
+    const owner = Number(await readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => 'NaN'));
+    const orphan = Number.isInteger(owner) ? !alive(owner) : Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => Date.now())) > UNCLAIMED_MS;
+    if (!orphan) continue;
+    await asPostgres(bin, 'pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    swept.push(dir);
+  }
+  return swept;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** PostgreSQL's tools refuse to run as root: as root they run as the postgres user */
+function asPostgres(bin: string, tool: string, args: string[]) {
+  const asRoot = process.getuid?.() === 0;
+  return run(asRoot ? 'runuser' : path.join(bin, tool), asRoot ? ['-u', 'postgres', '--', path.join(bin, tool), ...args] : args, { timeout: 60_000 });
 }
 
 async function id(flag: '-u' | '-g'): Promise<number> {
