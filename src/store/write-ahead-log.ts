@@ -138,6 +138,29 @@ export async function replayLog(dir: string, seq: number): Promise<{ records: Ev
   return { records: content.values.flatMap(recordsOfLine), damaged: content.damaged };
 }
 
+/**
+ * The records of several log files (oldest first) that `stored` does not know, each id once, and the
+ * highest log position in them: what a start puts back after a crash. Damaged lines go to `onDamaged`.
+ */
+export async function replayLogs(
+  dir: string,
+  logs: readonly number[],
+  stored: (id: string) => boolean,
+  onDamaged: (seq: number, lines: number[]) => void,
+): Promise<{ fresh: EventRecord[]; lastSeq: number }> {
+  const fresh = new Map<string, EventRecord>();
+  let lastSeq = 0;
+  for (const seq of logs) {
+    const { records, damaged } = await replayLog(dir, seq);
+    if (damaged.length > 0) onDamaged(seq, damaged);
+    for (const r of records) {
+      if (r.seq !== undefined && r.seq > lastSeq) lastSeq = r.seq;
+      if (!fresh.has(r.id) && !stored(r.id)) fresh.set(r.id, r);
+    }
+  }
+  return { fresh: [...fresh.values()], lastSeq };
+}
+
 export async function deleteLog(dir: string, seq: number): Promise<void> {
   await unlink(fileOf(dir, seq));
 }
