@@ -73,6 +73,8 @@ export class Bot {
         onBackgroundError: (err) => o.log.error({ err }, 'writing the event store files failed; events are safe in the log (DATA_DIR/wal) and the write is retried'),
         onDamagedLog: (d) => o.log.error(d, 'the event log has unreadable lines that are not a torn last commit: the readable ones are kept, the file is set aside for a look'),
         onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }),
+        onSnapshotUnusable: (why) =>
+          o.log.warn({ why }, 'the stored event ids (DATA_DIR/event-ids.bin) cannot be used for a fast start: every stored event is loaded before deliveries are taken, and the file is written again'),
       });
     this.intake = new Intake(this.store, this.metrics, o.log);
     this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});

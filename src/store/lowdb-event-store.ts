@@ -151,8 +151,9 @@ export class LowdbEventStore implements EventStore {
     this.checkpointTimer = setInterval(() => void this.checkpointAndSnapshot().catch((e: unknown) => this.options.onBackgroundError?.(e)), every).unref();
     if (this.load) {
       this.loaded = this.loadInBackground(this.load);
-      // handled here so a failed load never ends the process; whenLoaded() callers see the error too
-      this.loaded.catch((e: unknown) => this.options.onBackgroundError?.(e));
+      // a failed load must not end the process as an unhandled rejection: whenLoaded() callers see it,
+      // health() reports it and appends are refused
+      this.loaded.catch(() => undefined);
     } else if (big) {
       // a big store without a usable snapshot: write one now, so the next start is a fast one
       void this.snapshot().catch((e: unknown) => this.options.onBackgroundError?.(e));
