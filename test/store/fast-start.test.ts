@@ -200,4 +200,24 @@ describe('LowdbEventStore fast start', () => {
     expect(store.stats().events).toBe(600 - 256);
     await store.close();
   });
+
+  it('says so, and takes nothing more, when a segment file turns out unreadable during the load', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const writer = storeIn(dataDir);
+    await writer.open();
+    await writer.append(Array.from({ length: STORED }, () => decision()));
+    await writer.checkpoint();
+    // damage the disk could do behind the store's back: the snapshot written at close vouches for the file
+    const file = path.join(dataDir, 'events', '2026-11', '000070.json');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, '#' + text.slice(1));
+    await writer.close();
+    const store = storeIn(dataDir);
+    await store.open();
+    await expect(store.whenLoaded()).rejects.toMatchObject({ code: 'STORE_LOAD_FAILED' });
+    expect(store.health()).toMatchObject({ ok: false, problem: expect.stringMatching(/^the event store could not load its files: /) });
+    await expect(store.append([decision()])).rejects.toMatchObject({ code: 'STORE_LOAD_FAILED', status: 503 });
+    await store.close();
+  });
 });
