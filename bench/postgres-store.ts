@@ -1,14 +1,15 @@
 /**
  * The PostgreSQL event store at scale (issue 13: fast start, /oig from memory, intake commits).
  *
- *   DATABASE_URL=postgres://user:pw@host:port/db npx tsx bench/postgres-store.ts [events] [--jsonb]
+ *   DATABASE_URL=postgres://user:pw@host:port/db npx tsx bench/postgres-store.ts [events] [--jsonb] [--keep]
  *
  * Creates a throw-away database on that server (the user needs CREATEDB), fills it with `events` records
  * through the store's own append (batches of 5,000), then, in a fresh process so memory is its own:
  * times open() until a delivery of 20 events is committed (the hook's first ack, target < 2 s at 1M),
  * until the read indexes are loaded, RSS, /oig-style lookups, and intake commit latency (deliveries one
  * after another, and 50 at once sharing commits). `--jsonb` also times reading the whole log from a
- * jsonb copy of the table against the text column the store uses. Prints one JSON line; drops the database.
+ * jsonb copy of the table against the text column the store uses. Prints one JSON line; drops the database
+ * (`--keep` keeps it and prints the command that measures another start on it).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,7 +75,10 @@ async function measureLoad(url: string): Promise<Record<string, unknown>> {
   const progressAtFirstAck = store.loadProgress();
   await store.whenLoaded();
   const loadSeconds = seconds(started);
+  // what the store keeps, not the load's garbage (run with --expose-gc, as the fresh process below is)
+  (globalThis as { gc?: () => void }).gc?.();
   const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 
   // /oig-style reads: a person's timeline, and REVOKE decisions of the last 7 days
   const lookups: number[] = [];
@@ -114,6 +118,7 @@ async function measureLoad(url: string): Promise<Record<string, unknown>> {
     progressAtFirstAck,
     loadSeconds,
     rssMiB,
+    heapMiB,
     lookupP99ms: round(percentile(lookups, 99), 3),
     revokes7dP99ms: round(percentile(revokes, 99), 1),
     appendP50ms: round(percentile(one, 50), 1),
@@ -151,13 +156,14 @@ if (args[0] === 'load' && args[1]) {
     }
     // a new process: a restart, with nothing of the fill in its memory
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', self, 'load', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', self, 'load', url], { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';
       child.stdout.on('data', (c: Buffer) => (text += c.toString()));
       child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load run exited ${code}`))));
     });
     console.log(JSON.stringify({ stored: count, fillSeconds, ...(readSeconds && { readAllSeconds: readSeconds }), ...(JSON.parse(out) as object) }));
   } finally {
-    await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    if (args.includes('--keep')) console.error(`kept: npx tsx --expose-gc bench/postgres-store.ts load ${url}`);
+    else await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
 }

@@ -8,6 +8,7 @@ import type { IndexName } from '../index-keys.ts';
 import { withPositionSlot } from '../log-position.ts';
 import { WriteHealth, type WriteKind } from '../write-health.ts';
 import { openDatabase, type Database } from './database.ts';
+import { batchJson, type Submission } from './batch-json.ts';
 import { countEvents, deleteBefore, insertNew, readLogState, readPage } from './event-log-sql.ts';
 import { LogMirror } from './log-mirror.ts';
 import { migrate } from './migrate.ts';
@@ -20,11 +21,6 @@ const PAGE_ROWS = 20_000;
 const SLICE_ROWS = 2000;
 /** how often a replica reads what the others appended when no notification came (LISTEN is the fast path) */
 const POLL_MS = 1000;
-
-interface Submission {
-  records: readonly EventRecord[];
-  json?: string;
-}
 
 export interface PostgresEventStoreOptions {
   /** DATABASE_URL: the store opens its own pool, and closes it */
@@ -195,18 +191,7 @@ export class PostgresEventStore implements EventStore {
 
   /** one transaction for every append that queued up meanwhile; the database decides what is new */
   private async writeBatch(batch: readonly Submission[]): Promise<AppendResult[]> {
-    // duplicates within the batch are left out here; the database refuses the ones it already holds
-    const seen = new Set<string>();
-    const parts: string[] = [];
-    const candidates = batch.map(({ records, json }) => {
-      const mine = records.filter((r) => !seen.has(r.id) && seen.add(r.id));
-      if (mine.length === 0) return mine;
-      // the caller's JSON is sent as is when it holds exactly these records, without positions
-      const asIs = json !== undefined && mine.length === records.length && !mine.some((r) => r.seq !== undefined);
-      parts.push(asIs ? json.slice(json.indexOf('[') + 1, json.lastIndexOf(']')) : JSON.stringify(mine.map(withoutSeq)).slice(1, -1));
-      return mine;
-    });
-    const json = `[${parts.filter((p) => p.trim() !== '').join(',')}]`;
+    const { json, candidates } = batchJson(batch);
     let stored: Map<string, number>;
     const client = await this.pool.connect().catch((e: unknown) => {
       this.writes.failed('commit', e);
@@ -322,11 +307,4 @@ export class PostgresEventStore implements EventStore {
     if (this.loading) this.settleLoaded();
     if (!this.options.database) await this.db?.close();
   }
-}
-
-/** records are stored without their position: it is the row's `seq` column */
-function withoutSeq(r: EventRecord): EventRecord {
-  if (r.seq === undefined) return r;
-  const { seq: _seq, ...rest } = r;
-  return rest as EventRecord;
 }
