@@ -81,10 +81,10 @@ export async function readPage(pool: pg.Pool, after: number, limit: number): Pro
   return { texts, last: rows.length > 0 ? Number(rows[rows.length - 1]![0]) : after };
 }
 
-/** the cutoff of the latest retention run, which every replica applies to its memory */
-export async function readLogState(pool: pg.Pool): Promise<{ retainedBefore: string | undefined }> {
-  const { rows } = await pool.query<{ retained_before: string | null }>('SELECT retained_before FROM event_log');
-  return { retainedBefore: rows[0]?.retained_before ?? undefined };
+/** the last position given out, and the cutoff of the latest retention run (which every replica applies to its memory) */
+export async function readLogState(pool: pg.Pool): Promise<{ lastSeq: number; retainedBefore: string | undefined }> {
+  const { rows } = await pool.query<{ last_seq: string; retained_before: string | null }>('SELECT last_seq, retained_before FROM event_log');
+  return { lastSeq: Number(rows[0]?.last_seq ?? 0), retainedBefore: rows[0]?.retained_before ?? undefined };
 }
 
 export async function countEvents(pool: pg.Pool): Promise<number> {

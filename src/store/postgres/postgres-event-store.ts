@@ -83,15 +83,18 @@ export class PostgresEventStore implements EventStore {
     const { url, database, log } = this.options;
     if (!database && !url) throw new Error('PostgresEventStore needs a DATABASE_URL or a database');
     this.db = database ?? (await openDatabase(url!, { log }));
+    let state: Awaited<ReturnType<typeof readLogState>>;
     try {
       await migrate(this.db, { log });
-      this.retainedBefore = (await readLogState(this.pool)).retainedBefore;
+      state = await readLogState(this.pool);
     } catch (e) {
       if (!database) await this.db.close();
       throw e;
     }
+    this.retainedBefore = state.retainedBefore;
     this.state = 'open';
-    this.loading = { loaded: 0, total: 0 };
+    // the last position is the total until the rows are counted (retention may have deleted some)
+    this.loading = { loaded: 0, total: state.lastSeq };
     this.reading = this.load();
   }
 
@@ -110,7 +113,7 @@ export class PostgresEventStore implements EventStore {
     let wait = this.options.pollMs ?? POLL_MS;
     while (this.state === 'open') {
       try {
-        if (this.loading!.total === 0) this.loading!.total = await countEvents(this.pool);
+        if (this.loading!.loaded === 0) this.loading!.total = await countEvents(this.pool);
         // appends committed here during the last pages are read again, so whenLoaded() covers them (a few passes
         // at most: under a steady stream of deliveries the tail takes the rest)
         for (let pass = 0; pass === 0 || (this.mirror.holdsOwn && pass < 5); pass++) {
