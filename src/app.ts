@@ -111,14 +111,23 @@ export class Bot {
     // before anything reads or writes DATA_DIR: one process at a time (store/data-dir-lock.ts)
     this.dataDirLease = await holdDataDir(this.o.config.dataDir, 'bot');
     const opened = performance.now();
-    await this.store.open();
+    // the parsing worker boots in its own thread while the store opens (~1 s each on these machines)
+    const normalizing = this.normalizer.start();
+    normalizing.catch(() => undefined);
+    try {
+      await this.store.open();
+    } catch (err) {
+      await this.normalizer.close();
+      throw err;
+    }
     // routing exists from here on, so what the hook stores during the load waits in its backlog; its
     // start-time routing of what was stored after its cursor (a crash after an ack) runs once loaded
     const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.o.config.dataDir), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
     routing.observe((records) => this.owners.check(records));
     if (this.tasks) routing.useTasks(this.tasks);
     this.routing = routing;
-    await this.normalizer.start();
+    // a broken install fails here, before start() resolves (a delivery meanwhile waits for the worker)
+    await normalizing;
     this.metrics.storedEvents.set(this.store.stats().events);
     const server = this.router.createServer();
     this.server = server;
