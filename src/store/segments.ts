@@ -71,17 +71,6 @@ export class SegmentSet {
   constructor(private readonly dir: string) {}
 
   /**
-   * Reads every segment file; leftover temp files of an interrupted write are removed. `visit` sees each
-   * file's records as soon as it is read (the store pools their strings then, so a million freshly parsed
-   * duplicates never sit in memory all at once).
-   */
-  async load(visit: (records: EventRecord[]) => void = () => {}): Promise<Segment[]> {
-    const all = await this.scan();
-    await this.readAll(async (seg) => visit(seg.records));
-    return all;
-  }
-
-  /**
    * Finds every segment file and what it looks like on disk (inode, size, mtime) without reading it:
    * a fast start reads only the ones its id snapshot does not cover (id-snapshot.ts). Leftover temp files
    * of an interrupted write are removed.
@@ -110,8 +99,10 @@ export class SegmentSet {
   }
 
   /**
-   * Goes through every segment in order, reading those not read yet, and hands each to `visit`. The next
-   * file is read from disk while `visit` works on this one. Stops early (false) when `visit` says so.
+   * Goes through every segment in order, reading those not read yet, and hands each to `visit` as soon as
+   * it is read (the store pools its strings then, so a million freshly parsed duplicates never sit in
+   * memory all at once). The next file is read from disk while `visit` works on this one. Stops early
+   * (false) when `visit` says so.
    */
   async readAll(visit: (seg: Segment) => Promise<boolean | void>): Promise<boolean> {
     const all = this.list();
