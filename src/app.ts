@@ -16,7 +16,7 @@ import { createPollers, type Pollers, type PollersStatus } from './pollers/index
 import { Routing, type TaskIntake } from './route/routing.ts';
 import { RoutingCursor } from './route/routing-cursor.ts';
 import type { EventStore } from './store/event-store.ts';
-import { LowdbEventStore } from './store/lowdb-event-store.ts';
+import { createEventStore } from './store/create-event-store.ts';
 import { holdDataDir, type DataDirLease } from './store/data-dir-lock.ts';
 
 const HOUR_MS = 3_600_000;
@@ -65,17 +65,8 @@ export class Bot {
   readonly stillUsed: StillUsedIndex;
 
   constructor(private readonly o: BotOptions) {
-    this.store =
-      o.store ??
-      new LowdbEventStore({
-        dataDir: o.config.dataDir,
-        retentionDays: o.config.retentionDays,
-        onBackgroundError: (err) => o.log.error({ err }, 'writing the event store files failed; events are safe in the log (DATA_DIR/wal) and the write is retried'),
-        onDamagedLog: (d) => o.log.error(d, 'the event log has unreadable lines that are not a torn last commit: the readable ones are kept, the file is set aside for a look'),
-        onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }),
-        onSnapshotUnusable: (why) =>
-          o.log.warn({ why }, 'the stored event ids (DATA_DIR/event-ids.bin) cannot be used for a fast start: every stored event is loaded before deliveries are taken, and the file is written again'),
-      });
+    // PostgreSQL when DATABASE_URL is set, else the embedded store in DATA_DIR (create-event-store.ts)
+    this.store = o.store ?? createEventStore(o.config, o.log, { onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }) });
     this.intake = new Intake(this.store, this.metrics, o.log);
     this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});
     this.owners = new WorkflowsOwnerCheck(o.log);

@@ -34,5 +34,7 @@ export function createEventStore(config: Pick<Config, 'databaseUrl' | 'dataDir' 
     onBackgroundError: (err) => log.error({ err }, 'writing the event store files failed; events are safe in the log (DATA_DIR/wal) and the write is retried'),
     onDamagedLog: (d) => log.error(d, 'the event log has unreadable lines that are not a torn last commit: the readable ones are kept, the file is set aside for a look'),
     onWriteFailure: hooks.onWriteFailure,
+    onSnapshotUnusable: (why) =>
+      log.warn({ why }, 'the stored event ids (DATA_DIR/event-ids.bin) cannot be used for a fast start: every stored event is loaded before deliveries are taken, and the file is written again'),
   });
 }
