@@ -75,11 +75,19 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
     `  Okta event hook URL   ${url}   (use your public https address in Okta)`,
     `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
     `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,
-    `  data folder           ${config.dataDir} (${events} events stored)`,
+    config.databaseUrl
+      ? `  event store           PostgreSQL ${databaseName(config.databaseUrl)} (tasks, outboxes, checkpoints still in ${config.dataDir})`
+      : `  data folder           ${config.dataDir} (${events} events stored)`,
     `  ASA audit poller      ${config.asa ? `on: team ${config.asa.team} at ${config.asa.baseUrl}, "${config.asa.pollCron}"` : 'off (set ASA_TEAM, ASA_KEY_ID, ASA_KEY_SECRET)'}`,
     `  System Log backfill   ${config.okta ? `on: ${config.okta.orgUrl}, every 5 minutes, ${oktaCredential(config.okta)}${config.systemLogPam ? ', with OPA audit events (pam.*)' : ''}` : 'off (set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY)'}`,
     '',
   ].join('\n') + '\n';
+}
+
+/** host and database of DATABASE_URL, never its user or password */
+function databaseName(url: string): string {
+  const u = new URL(url);
+  return `${u.host || 'local socket'}${u.pathname}`;
 }
 
 function oktaCredential(okta: NonNullable<Config['okta']>): string {
