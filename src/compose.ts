@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { createSlack, type SlackAdapter, type SlackTuning } from '../adapters/slack/index.ts';
-import { createTeams, type TeamsAdapter, type TeamsTuning } from '../adapters/teams/index.ts';
+import type { SlackAdapter, SlackTuning } from '../adapters/slack/index.ts';
+import type { TeamsAdapter, TeamsTuning } from '../adapters/teams/index.ts';
 import { TerminalSink } from '../adapters/terminal/terminal-sink.ts';
 import { Bot } from './app.ts';
 import type { DeliveryLine } from './commands/deps.ts';
@@ -89,10 +89,14 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     ...(followUp ? { taskQueue: followUp.queue } : {}),
   };
   if (config.slack) {
+    // imported only when configured: Bolt and botbuilder take ~0.5 s each to load, and a restart should
+    // answer Okta's hook as soon as it can (issue 13: within 2 s at 1M events)
+    const { createSlack } = await import('../adapters/slack/index.ts');
     slack = await createSlack(chatDeps, o.slackTuning);
     chats.push({ product: 'Slack', adapter: slack });
   }
   if (config.teams) {
+    const { createTeams } = await import('../adapters/teams/index.ts');
     teams = await createTeams(chatDeps, o.teamsTuning);
     chats.push({ product: 'Teams', adapter: teams });
   }
