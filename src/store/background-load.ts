@@ -9,7 +9,7 @@
  * (id-snapshot.ts) plus the few segment files written since it, plus the log: well under a second. The
  * records and indexes then load in the background, a segment at a time, yielding to the event loop so the
  * HTTP server keeps answering; what is committed meanwhile is durable in the log, refused as a duplicate
- * through `known`, and indexed once, after everything else, when the load ends (lowdb-event-store.ts).
+ * through `known`, and indexed once, after everything else, when the load ends (open-stored-events.ts).
  */
 import type { EventRecord } from '../domain/records.ts';
 import { IdKeySet } from './id-keys.ts';

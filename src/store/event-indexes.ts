@@ -55,7 +55,7 @@ export class EventIndexes {
   private unsorted = false;
 
   /**
-   * Adds records during a background load, a segment at a time (lowdb-event-store.ts): like addAll, but
+   * Adds records during a background load, a segment at a time (open-stored-events.ts): like addAll, but
    * the timeline only gets them at its end and is sorted once by finishLoad if they came out of order,
    * instead of once per segment. Until then `between` may answer out of order; nothing asks it meanwhile.
    */
