@@ -124,3 +124,12 @@ function asDriverError(err: unknown): DriverError {
   if (err instanceof Error) return err as Error & DriverError;
   return { message: String(err) };
 }
+
+/**
+ * What of a pg error may be logged: its code and message. Never the error object itself: pg's errors and
+ * what they reference can carry the connection parameters, the password among them.
+ */
+export function loggableError(err: unknown): { code?: string; message: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return { ...(typeof code === 'string' ? { code } : {}), message: err instanceof Error ? err.message : String(err) };
+}

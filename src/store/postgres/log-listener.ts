@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENTS_CHANNEL } from './event-log-sql.ts';
+import { loggableError } from './connection-error.ts';
 
 export class LogListener {
   private client: pg.PoolClient | undefined;
@@ -41,7 +42,7 @@ export class LogListener {
       this.onAppend();
     } catch (err) {
       client?.release(true);
-      this.log.warn({ err }, 'could not LISTEN for new events in PostgreSQL; other replicas\u2019 events are read by polling');
+      this.log.warn({ err: loggableError(err) }, 'could not LISTEN for new events in PostgreSQL; other replicas\u2019 events are read by polling');
     }
   }
 
@@ -49,7 +50,7 @@ export class LogListener {
     if (this.client !== client) return;
     this.client = undefined;
     client.release(err);
-    this.log.warn({ err }, 'the LISTEN connection to PostgreSQL was lost; polling until it is back');
+    this.log.warn({ err: loggableError(err) }, 'the LISTEN connection to PostgreSQL was lost; polling until it is back');
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,7 @@ import { countEvents, deleteBefore, insertNew, readLogState, readPage } from './
 import { LogMirror } from './log-mirror.ts';
 import { migrate } from './migrate.ts';
 import { LogListener } from './log-listener.ts';
+import { loggableError } from './connection-error.ts';
 
 const DAY_MS = 86_400_000;
 /** rows per query of the start-up load and the tail: big enough to be cheap per row, small enough to yield often */
@@ -125,7 +126,7 @@ export class PostgresEventStore implements EventStore {
         }
         break;
       } catch (err) {
-        this.options.log.error({ err, loaded: this.loading!.loaded }, 'reading the event log from PostgreSQL failed; retrying');
+        this.options.log.error({ err: loggableError(err), loaded: this.loading!.loaded }, 'reading the event log from PostgreSQL failed; retrying');
         await new Promise((r) => setTimeout(r, wait));
         wait = Math.min(wait * 2, 30_000);
       }
@@ -171,7 +172,7 @@ export class PostgresEventStore implements EventStore {
       try {
         await this.readTail();
       } catch (err) {
-        this.options.log.warn({ err }, 'reading new events from PostgreSQL failed; retried at the next poll');
+        this.options.log.warn({ err: loggableError(err) }, 'reading new events from PostgreSQL failed; retried at the next poll');
       }
     });
     return this.reading;
