@@ -83,8 +83,11 @@ describe('background checks in Okta across kill -9', () => {
       expect(t?.drift).toBeUndefined();
       expect(t?.diagnosis?.why).toContain('Finance by department');
     }, 10_000);
-    const audit = await readFile(path.join(dataDir, 'state', 'manual-task-audit.json'), 'utf8');
-    expect(audit).toContain('"action":"reopen"');
-    expect(audit).toContain('"via":"bot"');
+    // the audit entry is written right after the task (work queue order), so it may land a moment later
+    await eventually(async () => {
+      const audit = await readFile(path.join(dataDir, 'state', 'manual-task-audit.json'), 'utf8').catch(() => '');
+      expect(audit).toContain('"action":"reopen"');
+      expect(audit).toContain('"via":"bot"');
+    }, 10_000);
   });
 });
