@@ -133,7 +133,7 @@ function isAsaApp(r: Resource): boolean {
 }
 
 /**
- * Group names an ASA/OPA record names: any resolved detail whose key says group (ASA: `group`, OPA:
+ * Group names an ASA/OPA record names: every resolved detail whose key says group (ASA: `group`, OPA:
  * `groups`), except OPA's resource groups (containers of projects, not groups of people).
  */
 export function groupsNamed(r: AsaRecord): string[] {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../domain/records.ts';
-import { AppError } from '../errors.ts';
 import type { CampaignTotals } from '../route/route-context.ts';
 import type { BackgroundLoad } from './background-load.ts';
 import { Checkpoints } from './checkpoints.ts';
@@ -9,7 +8,7 @@ import { StoreClosedError, type AppendResult, type EventStore, type LoadProgress
 import { GroupCommit } from './group-commit.ts';
 import type { IndexName } from './index-keys.ts';
 import { LogFiles } from './log-files.ts';
-import { indexSegments, loadRecords, openStoredEvents } from './open-stored-events.ts';
+import { indexSegments, loadRecords, openStoredEvents, StoreLoadError } from './open-stored-events.ts';
 import { SegmentSet } from './segments.ts';
 import { StringPool } from './string-pool.ts';
 import { withPositionSlot, writePositionFloor } from './log-position.ts';
@@ -40,13 +39,6 @@ export interface LowdbEventStoreOptions {
   onSnapshotUnusable?: (why: string) => void;
   /** segment files from which records load after open() (default 64); 0: always in the background */
   backgroundLoadFrom?: number;
-}
-
-/** the stored records could not be read: appends are refused, the files need a look */
-export class StoreLoadError extends AppError {
-  constructor(cause: unknown) {
-    super('STORE_LOAD_FAILED', `the event store could not load its files: ${cause instanceof Error ? cause.message : String(cause)}`, 503);
-  }
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { EventRecord } from '../domain/records.ts';
+import { AppError } from '../errors.ts';
 import { BackgroundLoad, knownIds } from './background-load.ts';
 import type { BetweenCommits } from './checkpoints.ts';
 import { EventIndexes } from './event-indexes.ts';
@@ -14,6 +15,13 @@ import { readPositionFloor } from './log-position.ts';
 import type { LogFiles } from './log-files.ts';
 import type { Segment, SegmentSet } from './segments.ts';
 import type { StringPool } from './string-pool.ts';
+
+/** the stored records could not be read: appends are refused, the files need a look */
+export class StoreLoadError extends AppError {
+  constructor(cause: unknown) {
+    super('STORE_LOAD_FAILED', `the event store could not load its files: ${cause instanceof Error ? cause.message : String(cause)}`, 503);
+  }
+}
 
 /**
  * From this many segment files (~16k records, a load of a few tenths of a second) open() resolves before

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { AccessRequestRecord, CampaignRef, DecisionRecord, EventRecord } from '../../domain/records.ts';
 import type { CampaignTotals } from '../../route/route-context.ts';
 import { StoreClosedError, type AppendResult, type EventStore, type LoadProgress, type StoreHealth, type StoreStats } from '../event-store.ts';
 import { GroupCommit } from '../group-commit.ts';
 import type { IndexName } from '../index-keys.ts';
 import { withPositionSlot } from '../log-position.ts';
-import { WriteHealth, type WriteKind } from '../write-health.ts';
+import { WriteHealth } from '../write-health.ts';
 import { openDatabase, type Database } from './database.ts';
 import { batchJson, type Submission } from './batch-json.ts';
 import { countEvents, deleteBefore, insertNew, readLogState, readPage } from './event-log-sql.ts';
@@ -14,27 +13,9 @@ import { LogMirror } from './log-mirror.ts';
 import { migrate } from './migrate.ts';
 import { LogListener } from './log-listener.ts';
 import { loggableError } from './connection-error.ts';
+import { DAY_MS, PAGE_ROWS, POLL_MS, SLICE_ROWS, type PostgresEventStoreOptions } from './postgres-store-options.ts';
 
-const DAY_MS = 86_400_000;
-/** rows per query of the start-up load and the tail: big enough to be cheap per row, small enough to yield often */
-const PAGE_ROWS = 20_000;
-/** records parsed and indexed between two turns of the event loop (about 20 ms of work on a busy 2-core machine) */
-const SLICE_ROWS = 2000;
-/** how often a replica reads what the others appended when no notification came (LISTEN is the fast path) */
-const POLL_MS = 1000;
-
-export interface PostgresEventStoreOptions {
-  /** DATABASE_URL: the store opens its own pool, and closes it */
-  url?: string;
-  /** or a database the process shares between its PostgreSQL stores (not closed by close()) */
-  database?: Database;
-  log: Logger;
-  retentionDays: number;
-  pollMs?: number;
-  pageRows?: number;
-  /** told about every failed write (a metric) */
-  onWriteFailure?: (kind: WriteKind) => void;
-}
+export type { PostgresEventStoreOptions } from './postgres-store-options.ts';
 
 /**
  * The event store in PostgreSQL (DATABASE_URL, issue 13), for deployments with several replicas. The
