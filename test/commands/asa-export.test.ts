@@ -12,6 +12,7 @@ import { asa, unparsed } from '../helpers/records.ts';
 import { commandBody, postSlack } from '../helpers/slack-requests.ts';
 import { fixtureStore, NOW } from './fixture-store.ts';
 import { startCommandsBot, type CommandsBot } from './slack-commands-bot.ts';
+import { readCsv } from '../helpers/read-csv.ts';
 
 const COUNT = 1205;
 const minutesBefore = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -35,35 +36,6 @@ function events(): AsaRecord[] {
 
 /** the id an auditor finds in ASA or Okta */
 const sourceId = (r: AsaRecord) => (r.id.startsWith('asa:') ? r.id.slice(4) : r.id);
-
-/** a minimal RFC 4180 reader, to check the file as a spreadsheet would read it */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 const records = events();
 

@@ -5,6 +5,7 @@ import { FakeSlack } from '../helpers/fake-slack.ts';
 import { commandBody, postSlack } from '../helpers/slack-requests.ts';
 import { fixtureRecords, NOW } from '../commands/fixture-store.ts';
 import { startCommandsBot, type CommandsBot } from '../commands/slack-commands-bot.ts';
+import { readCsv } from '../helpers/read-csv.ts';
 
 const big = Array.from({ length: 45 }, (_, i) =>
   decision({ id: `big-${i}`, item: `B${i}`, at: new Date(NOW.getTime() - i * 60_000).toISOString(), campaign: { id: 'icibig', name: 'Big one' }, principal: { id: `00ubig${i}`, name: `Person ${i}` } }));
@@ -32,24 +33,6 @@ async function until<T>(find: () => T | undefined): Promise<T> {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** a minimal RFC 4180 reader, to check the file as a spreadsheet would read it */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += c;
-  }
-  return rows;
 }
 
 describe('/oig export', () => {
