@@ -30,7 +30,7 @@ export async function benchAsaCatchup(events = 100_000): Promise<{ events: numbe
   try {
     await bot.start();
     const http = new HttpClient({ dispatcher: agent, log });
-    const poller = new AsaPoller({ asa: asaConfig, intake: bot.intake, dataDir, log, metrics: bot.metrics, http, runAtStart: false });
+    const poller = new AsaPoller({ asa: asaConfig, intake: bot.intake, state: bot.state, log, metrics: bot.metrics, http, runAtStart: false });
     const started = performance.now();
     let pages = 0;
     for (;;) {

@@ -17,6 +17,8 @@ import { Routing, type TaskIntake } from './route/routing.ts';
 import { RoutingCursor } from './route/routing-cursor.ts';
 import type { EventStore } from './store/event-store.ts';
 import { createEventStore } from './store/create-event-store.ts';
+import { createStateStore } from './store/create-state-store.ts';
+import type { StateStore } from './store/state-store.ts';
 import { holdDataDir, type DataDirLease } from './store/data-dir-lock.ts';
 
 const HOUR_MS = 3_600_000;
@@ -29,6 +31,8 @@ export interface BotOptions {
   sinks: readonly CardSink[];
   /** defaults to the lowdb store in config.dataDir */
   store?: EventStore;
+  /** the bot's own state (cursor, checkpoints, tasks, outboxes); defaults to the one config names */
+  state?: StateStore;
   /** first wait after a sink or the work queue refused a batch (tests shorten it) */
   routingRetryMs?: number;
   /** the Okta API (System Log backfill): compose.ts shares one with the work queue; default from config */
@@ -42,6 +46,8 @@ export interface BotOptions {
 export class Bot {
   readonly metrics = new Metrics();
   readonly store: EventStore;
+  /** where the routing cursor, checkpoints, tasks and outboxes are kept (files, or PostgreSQL) */
+  readonly state: StateStore;
   readonly intake: Intake;
   readonly router: HttpRouter;
   private readonly normalizer: NormalizePool;
@@ -67,6 +73,7 @@ export class Bot {
   constructor(private readonly o: BotOptions) {
     // PostgreSQL when DATABASE_URL is set, else the embedded store in DATA_DIR (create-event-store.ts)
     this.store = o.store ?? createEventStore(o.config, o.log, { onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }) });
+    this.state = o.state ?? createStateStore(o.config);
     this.intake = new Intake(this.store, this.metrics, o.log);
     this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});
     this.owners = new WorkflowsOwnerCheck(o.log);
@@ -113,7 +120,7 @@ export class Bot {
     }
     // routing exists from here on, so what the hook stores during the load waits in its backlog; its
     // start-time routing of what was stored after its cursor (a crash after an ack) runs once loaded
-    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.o.config.dataDir), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
+    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.state), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
     routing.observe((records) => this.owners.check(records));
     if (this.tasks) routing.useTasks(this.tasks);
     this.routing = routing;
@@ -161,7 +168,7 @@ export class Bot {
     // the ASA poller and the System Log backfill (when configured) feed the same intake as the hook
     const okta = this.o.okta ?? (this.o.config.okta ? oktaConnection(this.o.config.okta) : undefined);
     this.pollers = createPollers({
-      config: this.o.config, intake: this.intake, dataDir: this.o.config.dataDir, log: this.o.log, metrics: this.metrics,
+      config: this.o.config, intake: this.intake, state: this.state, log: this.o.log, metrics: this.metrics,
       ...(okta ? { okta } : {}),
     });
     await this.pollers.start();

@@ -59,7 +59,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   const followUp =
     o.followUp === false
       ? undefined
-      : await startFollowUp({ config, log, ...(okta ? { okta } : {}), publish: (cards) => bot.dispatcher.publish(cards), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+      : await startFollowUp({ config, state: bot.state, log, ...(okta ? { okta } : {}), publish: (cards) => bot.dispatcher.publish(cards), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
   // routing opens tasks before it builds cards, and task cards show where their task stands
   if (followUp) bot.useTasks(followUp.queue);
   // the chats configured; `/oig stats` in either tells how delivery to all stands (a broken Teams shows in Slack too)
@@ -80,7 +80,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     config,
     router: bot.router,
     store: bot.store,
-    dataDir: config.dataDir,
+    state: bot.state,
     log,
     metrics: bot.metrics,
     commands: { ...(followUp ? { tasks: followUp.queue } : {}), stats, stillUsed: bot.stillUsed },

@@ -59,8 +59,8 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
     log,
   );
 
-  const subscriptions = await Subscriptions.open(deps.dataDir);
-  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { dataDir: deps.dataDir, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate });
+  const subscriptions = await Subscriptions.open(deps.state);
+  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { state: deps.state, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate });
   const { outbox, problems } = delivery;
   const exports = new CsvExports();
 

@@ -7,7 +7,7 @@
  * needs to post there proactively, so subscriptions survive restarts.
  */
 import { ROUTE_FAMILIES, type RouteFamily } from '../../src/cards/card.ts';
-import { StateFile } from '../../src/store/state-file.ts';
+import type { StateDoc, StateStore } from '../../src/store/state-store.ts';
 import type { ConversationRef } from './teams-types.ts';
 
 export interface Subscription {
@@ -31,10 +31,10 @@ export function channelOf(conversationId: string): string {
 }
 
 export class Subscriptions {
-  private constructor(private readonly file: StateFile<SubscriptionsDoc>) {}
+  private constructor(private readonly file: StateDoc<SubscriptionsDoc>) {}
 
-  static async open(dataDir: string): Promise<Subscriptions> {
-    return new Subscriptions(await new StateFile<SubscriptionsDoc>(dataDir, 'teams-subscriptions', { subscriptions: {} }).open());
+  static async open(state: StateStore): Promise<Subscriptions> {
+    return new Subscriptions(await state.doc<SubscriptionsDoc>('teams-subscriptions', { subscriptions: {} }).open());
   }
 
   list(): Subscription[] {

@@ -9,7 +9,7 @@ import type { EventRecord } from '../domain/records.ts';
 import { AppError } from '../errors.ts';
 import type { Intake } from '../intake/intake.ts';
 import { normalizeAsaEvent } from '../normalize/asa.ts';
-import type { StateFile } from '../store/state-file.ts';
+import type { StateDoc } from '../store/state-store.ts';
 import type { AsaCheckpoint } from './asa-checkpoint.ts';
 import type { AsaClient, AsaPage } from './asa-client.ts';
 import type { AsaRunEntry } from '../pollers/run-entry.ts';
@@ -17,7 +17,7 @@ import type { AsaRunEntry } from '../pollers/run-entry.ts';
 export interface CatchUpDeps {
   client: AsaClient;
   intake: Pick<Intake, 'receiveRecords'>;
-  checkpoint: StateFile<AsaCheckpoint>;
+  checkpoint: StateDoc<AsaCheckpoint>;
   /** ASA_PAGE_SIZE, ASA_TEAM, ASA_BASE_URL */
   pageSize: number;
   team: string;

@@ -5,7 +5,7 @@
  * before is deduplicated on `asa:<id>`. Kept in DATA_DIR/state/asa-checkpoint.json and changed only after
  * the page's events are durable.
  */
-import { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 
 export interface AsaCheckpoint {
   offset?: string;
@@ -20,8 +20,8 @@ export interface AsaCheckpoint {
 export const ASA_CHECKPOINT_FILE = 'asa-checkpoint';
 export const ASA_RUNS_FILE = 'asa-runs';
 
-export function asaCheckpointFile(dataDir: string): StateFile<AsaCheckpoint> {
-  return new StateFile<AsaCheckpoint>(dataDir, ASA_CHECKPOINT_FILE, { lastPageSize: 0 });
+export function asaCheckpointFile(state: StateStore): StateDoc<AsaCheckpoint> {
+  return state.doc<AsaCheckpoint>(ASA_CHECKPOINT_FILE, { lastPageSize: 0 });
 }
 
 /** `npm run asa -- reset`: capture starts over from the oldest event; nothing is stored twice */

@@ -9,7 +9,7 @@ import type { Config } from '../config/config.ts';
 import type { HttpClient } from '../http-client/http-client.ts';
 import type { Intake } from '../intake/intake.ts';
 import type { Metrics } from '../metrics.ts';
-import type { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 import { catchUp } from './asa-catch-up.ts';
 import { AsaClient } from './asa-client.ts';
 import { ASA_RUNS_FILE, asaCheckpointFile, resetCheckpoint, type AsaCheckpoint } from './asa-checkpoint.ts';
@@ -22,7 +22,8 @@ import { asaRunLine, type AsaRunEntry, type RunTrigger } from '../pollers/run-en
 export interface AsaPollerOptions {
   asa: NonNullable<Config['asa']>;
   intake: Pick<Intake, 'receiveRecords'>;
-  dataDir: string;
+  /** where the checkpoint and the run log are kept */
+  state: StateStore;
   log: Logger;
   metrics: Metrics;
   http: HttpClient;
@@ -46,7 +47,7 @@ export interface AsaPollerStatus {
 }
 
 export class AsaPoller extends ScheduledPoller<AsaRunEntry> {
-  private readonly checkpoint: StateFile<AsaCheckpoint>;
+  private readonly checkpoint: StateDoc<AsaCheckpoint>;
   private readonly runs: ExecutionLog<AsaRunEntry>;
   private readonly tokens: AsaTokenSource;
   private readonly client: AsaClient;
@@ -55,11 +56,11 @@ export class AsaPoller extends ScheduledPoller<AsaRunEntry> {
 
   constructor(private readonly o: AsaPollerOptions) {
     const now = o.now ?? Date.now;
-    const runs = new ExecutionLog<AsaRunEntry>(o.dataDir, ASA_RUNS_FILE);
+    const runs = new ExecutionLog<AsaRunEntry>(o.state, ASA_RUNS_FILE);
     super({ name: 'asa', cron: o.asa.pollCron, log: o.log, metrics: o.metrics, runs, line: asaRunLine, runAtStart: o.runAtStart !== false, now });
     this.now = now;
     this.runs = runs;
-    this.checkpoint = asaCheckpointFile(o.dataDir);
+    this.checkpoint = asaCheckpointFile(o.state);
     const creds = { baseUrl: o.asa.baseUrl, team: o.asa.team, keyId: o.asa.keyId, keySecret: o.asa.keySecret };
     this.tokens = new AsaTokenSource(o.http, creds, now);
     this.client = new AsaClient(o.http, this.tokens, creds);

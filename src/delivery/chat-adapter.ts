@@ -17,12 +17,14 @@ import type { CardSink } from './card-sink.ts';
 import { problemLine, type DeliveryProblem, type DeliveryProblems } from './delivery-problems.ts';
 import type { Outbox } from './outbox.ts';
 import type { PostGate } from './post-gate.ts';
+import type { StateStore } from '../store/state-store.ts';
 
 export interface ChatAdapterDeps {
   config: Config;
   /** the bot's one HTTP server: the adapter adds its routes */
   router: HttpRouter;
-  dataDir: string;
+  /** where the outbox, the message references and the adapter's own state are kept */
+  state: StateStore;
   log: Logger;
   metrics: Metrics;
   /** the event store `/oig` answers from; without it only the help is answered */

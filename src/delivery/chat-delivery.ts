@@ -4,6 +4,7 @@
  * loop sending each item with the one send algorithm (send-card.ts), and the sink routing hands cards to.
  * The adapter gives its transport and adds what is its own (Slack's token check, Teams' subscriptions).
  */
+import type { StateStore } from '../store/state-store.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import { ChatMetrics } from './chat-metrics.ts';
@@ -42,7 +43,8 @@ export interface ChatDelivery<Message> {
 }
 
 export interface ChatDeliveryDeps {
-  dataDir: string;
+  /** where the outbox and the message references are kept */
+  state: StateStore;
   metrics: Metrics;
   log: Logger;
   pacing?: Partial<PacingOptions> | undefined;
@@ -52,7 +54,7 @@ export interface ChatDeliveryDeps {
 
 export async function openChatDelivery<Message>(transport: ChatTransport<Message>, d: ChatDeliveryDeps): Promise<ChatDelivery<Message>> {
   const { chat, product } = transport;
-  const [outbox, refs] = await Promise.all([Outbox.open(d.dataDir, `${chat}-outbox`, { log: d.log }), MessageRefs.open(d.dataDir, `${chat}-messages`, { log: d.log })]);
+  const [outbox, refs] = await Promise.all([Outbox.open(d.state, `${chat}-outbox`, { log: d.log }), MessageRefs.open(d.state, `${chat}-messages`, { log: d.log })]);
   const chatMetrics = new ChatMetrics(d.metrics.registry, chat);
   const problems = new DeliveryProblems(d.log, chatMetrics, transport);
   const gate = d.postGate ?? new PostGate();

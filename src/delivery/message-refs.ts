@@ -11,8 +11,8 @@
  * stay bounded. Written once per new keyed message, never per edit.
  */
 import type { Logger } from 'pino';
-import type { Journal, JournalTuning } from '../store/journal.ts';
-import { openStateJournal } from '../store/state-journal.ts';
+import type { JournalTuning } from '../store/journal.ts';
+import type { StateJournal, StateStore } from '../store/state-store.ts';
 
 export interface MessageRef {
   /** the channel id Slack answered with (chat.update needs the id, not a #name); the Teams conversation id */
@@ -70,11 +70,11 @@ class RefsState {
 }
 
 export class MessageRefs {
-  private constructor(private readonly journal: Journal<RefsState, RefsOp>) {}
+  private constructor(private readonly journal: StateJournal<RefsState, RefsOp>) {}
 
   /** `name`: the journal's name (slack-messages, teams-messages) */
-  static async open(dataDir: string, name: string, o: JournalTuning = {}): Promise<MessageRefs> {
-    const journal = await openStateJournal<RefsState, RefsOp>(dataDir, name, { create: () => new RefsState(), decode: (json) => RefsState.decode(json) }, o);
+  static async open(store: StateStore, name: string, o: JournalTuning = {}): Promise<MessageRefs> {
+    const journal = await store.journal<RefsState, RefsOp>(name, { create: () => new RefsState(), decode: (json) => RefsState.decode(json) }, o);
     return new MessageRefs(journal);
   }
 

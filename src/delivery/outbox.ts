@@ -16,8 +16,8 @@
  * its oldest has waited (`oldestQueuedAt`).
  */
 import type { Card } from '../cards/card.ts';
-import type { Journal, JournalTuning } from '../store/journal.ts';
-import { openStateJournal } from '../store/state-journal.ts';
+import type { JournalTuning } from '../store/journal.ts';
+import type { StateJournal, StateStore } from '../store/state-store.ts';
 import { OutboxState, type OutboxItem, type OutboxOp } from './outbox-state.ts';
 
 export type { OutboxItem } from './outbox-state.ts';
@@ -38,11 +38,11 @@ function merged(older: Card, newer: Card): Card {
 export class Outbox {
   private readonly inFlight = new Set<number>();
 
-  private constructor(private readonly journal: Journal<OutboxState, OutboxOp>) {}
+  private constructor(private readonly journal: StateJournal<OutboxState, OutboxOp>) {}
 
   /** `name`: the journal's name (slack-outbox, teams-outbox) */
-  static async open(dataDir: string, name: string, o: JournalTuning = {}): Promise<Outbox> {
-    const journal = await openStateJournal<OutboxState, OutboxOp>(dataDir, name, { create: () => new OutboxState(), decode: (json) => OutboxState.decode(json) }, o);
+  static async open(store: StateStore, name: string, o: JournalTuning = {}): Promise<Outbox> {
+    const journal = await store.journal<OutboxState, OutboxOp>(name, { create: () => new OutboxState(), decode: (json) => OutboxState.decode(json) }, o);
     return new Outbox(journal);
   }
 

@@ -3,7 +3,7 @@
  * lowdb rewrites the whole file on each press, so the trail is bounded: the newest `limit` presses are kept
  * (10 000 by default, about 2 MB), far more than a team presses between two exports.
  */
-import { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 import type { TaskAudit } from './task.ts';
 
 interface AuditDoc {
@@ -13,12 +13,12 @@ interface AuditDoc {
 
 export class AuditFile {
   private constructor(
-    private readonly file: StateFile<AuditDoc>,
+    private readonly file: StateDoc<AuditDoc>,
     private readonly limit: number,
   ) {}
 
-  static async open(dataDir: string, limit = 10_000): Promise<AuditFile> {
-    return new AuditFile(await new StateFile<AuditDoc>(dataDir, 'manual-task-audit', { entries: [] }).open(), limit);
+  static async open(state: StateStore, limit = 10_000): Promise<AuditFile> {
+    return new AuditFile(await state.doc<AuditDoc>('manual-task-audit', { entries: [] }).open(), limit);
   }
 
   append(entry: TaskAudit): Promise<void> {

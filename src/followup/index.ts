@@ -1,3 +1,4 @@
+import type { StateStore } from '../store/state-store.ts';
 import type { Logger } from 'pino';
 import type { Card } from '../cards/card.ts';
 import type { Config } from '../config/config.ts';
@@ -23,6 +24,8 @@ export interface FollowUp {
  */
 export interface FollowUpDeps {
   config: Config;
+  /** where the tasks and their audit trail are kept (the bot's StateStore) */
+  state: StateStore;
   publish: (cards: Card[]) => void;
   log: Logger;
   /** the Okta API connection (compose.ts makes one for the whole bot); without it Verify says what to configure */
@@ -36,7 +39,7 @@ export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
   const agent = deps.okta ? createHttpAgent() : undefined;
   const okta = deps.okta && agent ? new OktaApi(new OktaReader(deps.okta, new HttpClient({ ...deps.http, dispatcher: agent, log }))) : undefined;
   const queue = await WorkQueue.open({
-    dataDir: config.dataDir,
+    state: deps.state,
     allowedUsers: config.allowedUsers,
     publish,
     retentionDays: config.retentionDays,

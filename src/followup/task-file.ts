@@ -6,7 +6,7 @@
  * task, so a restart picks up exactly where the last process stopped.
  */
 import type { RemediationRecord } from '../domain/records.ts';
-import { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 import type { Diagnosis, DiagnosisRetry, DriftState } from './check-state.ts';
 import type { ManualTask } from './task.ts';
 
@@ -28,10 +28,10 @@ interface TaskDoc {
 const DAY_MS = 86_400_000;
 
 export class TaskFile {
-  private constructor(private readonly file: StateFile<TaskDoc>) {}
+  private constructor(private readonly file: StateDoc<TaskDoc>) {}
 
-  static async open(dataDir: string): Promise<TaskFile> {
-    return new TaskFile(await new StateFile<TaskDoc>(dataDir, 'manual-tasks', { tasks: {} }).open());
+  static async open(state: StateStore): Promise<TaskFile> {
+    return new TaskFile(await state.doc<TaskDoc>('manual-tasks', { tasks: {} }).open());
   }
 
   get(id: string): StoredTask | undefined {

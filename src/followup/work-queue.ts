@@ -20,11 +20,13 @@ import type { Actor, ManualTask, TaskActionName, TaskAudit, TaskSource } from '.
 import { taskCard, verifyReplyCard } from './task-card.ts';
 import { actorName } from './task-rules.ts';
 import { TaskFile } from './task-file.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { transition } from './task-rules.ts';
 import { VERIFY_NOT_CONFIGURED } from './verify-access.ts';
 
 export interface WorkQueueDeps {
-  dataDir: string;
+  /** where the tasks and their audit trail are kept */
+  state: StateStore;
   /** config.allowedUsers (lower-cased) */
   allowedUsers: readonly string[];
   /** hands cards to the chat sinks; a card with a known key replaces that message */
@@ -79,7 +81,7 @@ export class WorkQueue implements TaskSource {
   }
 
   static async open(d: WorkQueueDeps): Promise<WorkQueue> {
-    const [tasks, trail] = await Promise.all([TaskFile.open(d.dataDir), AuditFile.open(d.dataDir)]);
+    const [tasks, trail] = await Promise.all([TaskFile.open(d.state), AuditFile.open(d.state)]);
     const q = new WorkQueue(d, tasks, trail);
     const pruned = await tasks.prune(d.retentionDays ?? 400, q.now());
     if (pruned > 0) d.log.info({ pruned }, 'forgot manual-remediation tasks done long ago');

@@ -22,7 +22,7 @@ import type { Metrics } from '../metrics.ts';
 import { ExecutionLog } from '../pollers/execution-log.ts';
 import { ScheduledPoller } from '../pollers/scheduled-poller.ts';
 import type { RunTrigger } from '../pollers/run-entry.ts';
-import { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 import { GOVERNANCE_EVENT_TYPES, PAM_PREFIX } from './event-types.ts';
 import type { OktaConnection } from './okta-auth.ts';
 import { SYSTEM_LOG_MAX_LIMIT, SystemLogClient } from './system-log-client.ts';
@@ -38,7 +38,8 @@ const MAX_PAGES_PER_QUERY = 10_000;
 export interface SystemLogBackfillOptions {
   okta: OktaConnection;
   intake: Pick<Intake, 'receiveEvents'>;
-  dataDir: string;
+  /** where the checkpoint and the run log are kept */
+  state: StateStore;
   log: Logger;
   metrics: Metrics;
   http: HttpClient;
@@ -78,7 +79,7 @@ export interface BackfillStatus {
 }
 
 export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
-  private readonly state: StateFile<BackfillState>;
+  private readonly state: StateDoc<BackfillState>;
   private readonly runs: ExecutionLog<BackfillRunEntry>;
   private readonly client: SystemLogClient;
   private readonly filters: string[];
@@ -87,11 +88,11 @@ export class SystemLogBackfill extends ScheduledPoller<BackfillRunEntry> {
 
   constructor(private readonly o: SystemLogBackfillOptions) {
     const now = o.now ?? Date.now;
-    const runs = new ExecutionLog<BackfillRunEntry>(o.dataDir, 'system-log-runs');
+    const runs = new ExecutionLog<BackfillRunEntry>(o.state, 'system-log-runs');
     super({ name: 'system_log', cron: o.cron ?? '*/5 * * * *', log: o.log, metrics: o.metrics, runs, line: backfillRunLine, runAtStart: o.runAtStart !== false, now });
     this.now = now;
     this.runs = runs;
-    this.state = new StateFile<BackfillState>(o.dataDir, 'system-log-backfill', {});
+    this.state = o.state.doc<BackfillState>('system-log-backfill', {});
     this.client = new SystemLogClient(o.http, o.okta);
     this.filters = eventTypeFilters(o.eventTypes ?? GOVERNANCE_EVENT_TYPES, o.maxFilterLength ?? MAX_FILTER_LENGTH);
     this.pamFilter = o.pam === true ? eventTypePrefixFilter(PAM_PREFIX) : undefined;

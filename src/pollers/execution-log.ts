@@ -3,17 +3,17 @@
  * duration, error; SPEC §6), kept in a StateFile so `/oig stats` and `npm run asa -- status` can show the
  * last runs after a restart. Bounded: lowdb rewrites the whole file on every change (SPEC §7).
  */
-import { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 
 export class ExecutionLog<E extends object> {
-  private readonly file: StateFile<{ runs: E[] }>;
+  private readonly file: StateDoc<{ runs: E[] }>;
 
   constructor(
-    dataDir: string,
+    state: StateStore,
     name: string,
     private readonly keep = 200,
   ) {
-    this.file = new StateFile<{ runs: E[] }>(dataDir, name, { runs: [] });
+    this.file = state.doc<{ runs: E[] }>(name, { runs: [] });
   }
 
   async open(): Promise<this> {

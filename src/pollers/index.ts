@@ -5,6 +5,7 @@
  * the same intake as the hook. They write DATA_DIR (checkpoints, run logs) under the bot's DATA_DIR lock,
  * taken in Bot.start() (store/data-dir-lock.ts), so `npm run asa` cannot poll into the same folder.
  */
+import type { StateStore } from '../store/state-store.ts';
 import type { Logger } from 'pino';
 import { AsaPoller, type AsaPollerStatus } from '../asa/asa-poller.ts';
 import type { Config } from '../config/config.ts';
@@ -18,7 +19,8 @@ import { SystemLogBackfill, type BackfillStatus } from '../okta/system-log-backf
 export interface PollerDeps {
   config: Config;
   intake: Intake;
-  dataDir: string;
+  /** where checkpoints and run logs are kept */
+  state: StateStore;
   log: Logger;
   metrics: Metrics;
   /** the Okta API connection: the System Log backfill runs when it is given */
@@ -44,13 +46,13 @@ export interface Pollers {
 }
 
 export function createPollers(deps: PollerDeps): Pollers {
-  const { config, intake, dataDir, metrics } = deps;
+  const { config, intake, state, metrics } = deps;
   const { timeouts, ...retries } = deps.http ?? {};
   const agent = createHttpAgent(timeouts);
   const http = new HttpClient({ ...retries, dispatcher: agent, log: deps.log.child({ component: 'http-client' }) });
-  const asa = config.asa ? new AsaPoller({ asa: config.asa, intake, dataDir, metrics, http, log: deps.log.child({ poller: 'asa' }) }) : undefined;
+  const asa = config.asa ? new AsaPoller({ asa: config.asa, intake, state, metrics, http, log: deps.log.child({ poller: 'asa' }) }) : undefined;
   const systemLog = deps.okta
-    ? new SystemLogBackfill({ okta: deps.okta, intake, dataDir, metrics, http, pam: config.systemLogPam, log: deps.log.child({ poller: 'system_log' }) })
+    ? new SystemLogBackfill({ okta: deps.okta, intake, state, metrics, http, pam: config.systemLogPam, log: deps.log.child({ poller: 'system_log' }) })
     : undefined;
   return {
     ...(asa ? { asa } : {}),

@@ -8,7 +8,7 @@
  * work queue ignores tasks it has, and each outbox keeps its own position with its cards and skips what it
  * has (src/delivery/card-sink.ts). Only the terminal reprints a card or two.
  */
-import { StateFile } from '../store/state-file.ts';
+import type { StateDoc, StateStore } from '../store/state-store.ts';
 
 interface CursorDoc {
   routedThrough: number;
@@ -23,12 +23,12 @@ export class RoutingCursor {
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly file: StateFile<CursorDoc>) {
+  private constructor(private readonly file: StateDoc<CursorDoc>) {
     this.written = this.wanted = file.data.routedThrough;
   }
 
-  static async open(dataDir: string): Promise<RoutingCursor> {
-    return new RoutingCursor(await new StateFile<CursorDoc>(dataDir, 'routing', { routedThrough: -1 }).open());
+  static async open(state: StateStore): Promise<RoutingCursor> {
+    return new RoutingCursor(await state.doc<CursorDoc>('routing', { routedThrough: -1 }).open());
   }
 
   /** the position routed through (0 when nothing yet) */

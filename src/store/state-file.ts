@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.ts';
+import type { StateDoc } from './state-store.ts';
 
 /**
  * A small piece of bot state (a poller checkpoint, a delivery outbox, thread references) in its own
@@ -12,7 +13,7 @@ import { DurableJsonFile } from './durable-json-file.ts';
  * lowdb rewrites the whole file on each change (SPEC §7): keep these documents small and bounded, and
  * put anything that grows with the event volume in the event store instead.
  */
-export class StateFile<T extends object> {
+export class StateFile<T extends object> implements StateDoc<T> {
   private readonly db: Low<T>;
   private queue: Promise<unknown> = Promise.resolve();
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FileStateStore } from '../store/file-state-store.ts';
 import { asaCheckpointFile, ASA_RUNS_FILE, resetCheckpoint } from '../asa/asa-checkpoint.ts';
 import { AsaPoller } from '../asa/asa-poller.ts';
 import { ExecutionLog } from '../pollers/execution-log.ts';
@@ -95,7 +96,7 @@ async function poll(config: Config): Promise<number> {
   try {
     const intake = new Intake(store, metrics, log);
     const http = new HttpClient({ dispatcher: agent, log });
-    const poller = new AsaPoller({ asa: config.asa, intake, dataDir: config.dataDir, log, metrics, http, runAtStart: false });
+    const poller = new AsaPoller({ asa: config.asa, intake, state: new FileStateStore(config.dataDir), log, metrics, http, runAtStart: false });
     const entry = await poller.runOnce('manual');
     console.log(asaRunLine(entry));
     return entry.error ? EXIT.failed : EXIT.ok;
@@ -106,7 +107,7 @@ async function poll(config: Config): Promise<number> {
 }
 
 async function reset(config: Config): Promise<number> {
-  const checkpoint = await asaCheckpointFile(config.dataDir).open();
+  const checkpoint = await asaCheckpointFile(new FileStateStore(config.dataDir)).open();
   const was = checkpoint.data.offset;
   await checkpoint.update(resetCheckpoint);
   console.log(
@@ -116,8 +117,9 @@ async function reset(config: Config): Promise<number> {
 }
 
 async function status(config: Config): Promise<number> {
-  const checkpoint = await asaCheckpointFile(config.dataDir).open();
-  const runs = await new ExecutionLog<AsaRunEntry>(config.dataDir, ASA_RUNS_FILE).open();
+  const state = new FileStateStore(config.dataDir);
+  const checkpoint = await asaCheckpointFile(state).open();
+  const runs = await new ExecutionLog<AsaRunEntry>(state, ASA_RUNS_FILE).open();
   const cp = checkpoint.data;
   console.log(
     cp.offset === undefined

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
@@ -26,7 +27,7 @@ describe('createPollers', () => {
     asa.addEvents(3);
     okta.add(decideEvent({ published: new Date(Date.now() - 60_000).toISOString() }));
     const config = loadConfig({ ...asa.env(), ...okta.env(), DATA_DIR: core.dataDir, ASA_POLL_CRON: '0 0 1 1 *' });
-    const pollers = createPollers({ config, intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics, okta: oktaConnection(config.okta!) });
+    const pollers = createPollers({ config, intake: core.intake, state: new FileStateStore(core.dataDir), log: silent, metrics: core.metrics, okta: oktaConnection(config.okta!) });
     await pollers.start();
 
     await eventually(() => {
@@ -47,7 +48,7 @@ describe('createPollers', () => {
       await core.stop();
       await rm(core.dataDir, { recursive: true, force: true });
     });
-    const pollers = createPollers({ config: loadConfig({ DATA_DIR: core.dataDir }), intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics });
+    const pollers = createPollers({ config: loadConfig({ DATA_DIR: core.dataDir }), intake: core.intake, state: new FileStateStore(core.dataDir), log: silent, metrics: core.metrics });
     await pollers.start();
     expect(pollers.asa).toBeUndefined();
     expect(pollers.systemLog).toBeUndefined();

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 /**
  * The ASA test harness: a fake ASA server, the real event store and intake on a temporary DATA_DIR (what
  * `npm run asa -- poll` runs; a whole Bot with routing only where a test looks at cards: `bot: true`),
@@ -85,7 +86,7 @@ export async function asaHarness(o: HarnessOptions = {}): Promise<AsaHarness> {
   const config = loadConfig({ ...asa.env(), ASA_PAGE_SIZE: String(o.pageSize ?? 5), ASA_POLL_CRON: o.cron ?? '0 0 1 1 *', DATA_DIR: core.dataDir });
   const pollers: AsaPoller[] = [];
   const newPoller = (extra: Partial<AsaPollerOptions> = {}) => {
-    const p = new AsaPoller({ asa: config.asa!, intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics, http, runAtStart: false, ...o.poller, ...extra });
+    const p = new AsaPoller({ asa: config.asa!, intake: core.intake, state: new FileStateStore(core.dataDir), log: silent, metrics: core.metrics, http, runAtStart: false, ...o.poller, ...extra });
     pollers.push(p);
     return p;
   };

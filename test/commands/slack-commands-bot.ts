@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 /**
  * A real Bot with the real Slack adapter against a FakeSlack, like test/slack/slack-bot.ts, but with the
  * `/oig` dependencies (a work queue) passed through createSlack the way main.ts will, and the fixture
@@ -35,7 +36,7 @@ export async function startCommandsBot(fake: FakeSlack, records: EventRecord[] =
   const sinks: CardSink[] = [];
   const bot = new Bot({ config, hookSecret: TEST_SECRET, log, sinks });
   const commands = { tasks: taskSource(TASKS, AUDITS), stats: { pollers: () => pollerLines(bot.pollerStatus()) } };
-  const slack = await createSlack({ config, router: bot.router, store: bot.store, dataDir: dir, log, metrics: bot.metrics, commands }, FAST);
+  const slack = await createSlack({ config, router: bot.router, store: bot.store, state: new FileStateStore(dir), log, metrics: bot.metrics, commands }, FAST);
   sinks.push(slack.sink);
   const port = await bot.start();
   await slack.start();

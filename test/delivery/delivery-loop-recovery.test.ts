@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { rm } from 'node:fs/promises';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ describe('the delivery loop after an outage', () => {
   it('sends every lane again as soon as one lane gets through, instead of each waiting out its own backoff', async () => {
     const dir = await makeDataDir();
     dirs.push(dir);
-    const outbox = await Outbox.open(dir, 'slack-outbox');
+    const outbox = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     const metrics = new Metrics();
     const log = pino({ level: 'silent' });
     const chatMetrics = new ChatMetrics(metrics.registry, 'slack');

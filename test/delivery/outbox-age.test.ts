@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cards/card.ts';
@@ -24,7 +25,7 @@ describe('a parked channel keeps its cards and shows how long they have waited',
     const metrics = new Metrics();
     const log = pino({ level: 'silent' });
     const open = async (sink: 'slack' | 'teams', refuse: () => boolean) => {
-      const outbox = await Outbox.open(await makeDataDir(), `${sink}-outbox`);
+      const outbox = await Outbox.open(new FileStateStore(await makeDataDir()), `${sink}-outbox`);
       const chatMetrics = new ChatMetrics(metrics.registry, sink);
       const problems = new DeliveryProblems(log, chatMetrics, { product: sink, fixFor: () => 'invite the bot' });
       const send = async (): Promise<SendOutcome> =>

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const logLines = async (dir: string, name: string) => {
 
 describe('Outbox on its journal', () => {
   it('writes about as many bytes for the 10,000th card as for the 100th (and far under 4 KiB)', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     const title = (i: number) => `REVOKE ${String(i).padStart(6, '0')}`;
     const cost = async (write: () => Promise<unknown>) => {
       const before = box.bytesWritten;
@@ -43,7 +44,7 @@ describe('Outbox on its journal', () => {
 
   it('records routedThrough in the same append as the cards, keeps the highest, and reads it back after a reopen', async () => {
     const dir = await makeDataDir();
-    const box = await Outbox.open(dir, 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(box.routedThrough).toBe(0);
     await box.add([card('a')], to('C1'), 42);
     const lines = await logLines(dir, 'slack-outbox');
@@ -55,7 +56,7 @@ describe('Outbox on its journal', () => {
     expect(await box.add([card('c')], () => undefined, 50)).toBe(0);
     expect(box.routedThrough).toBe(50);
     await box.close();
-    const again = await Outbox.open(dir, 'slack-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(again.routedThrough).toBe(50);
     expect(again.size).toBe(2);
     await again.close();
@@ -68,7 +69,7 @@ describe('Outbox on its journal', () => {
       const real = await openAppendOnly(file);
       return { ...real, append: (data) => (full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : real.append(data)) };
     };
-    const box = await Outbox.open(dir, 'slack-outbox', { openLog });
+    const box = await Outbox.open(new FileStateStore(dir), 'slack-outbox', { openLog });
     await box.add([card('v1', { key: 'k' })], to('C1'), 1);
     full = true;
     await expect(box.add([card('v2', { key: 'k' }), card('other')], to('C1'), 2)).rejects.toThrow('ENOSPC');
@@ -79,7 +80,7 @@ describe('Outbox on its journal', () => {
     expect(await box.add([card('v2', { key: 'k' }), card('other')], to('C1'), 2)).toBe(2);
     expect(box.next('C1')).toMatchObject({ version: 2, card: { title: 'v2' } });
     await box.close();
-    const again = await Outbox.open(dir, 'slack-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(again.size).toBe(2);
     expect(again.routedThrough).toBe(2);
     await again.close();
@@ -87,7 +88,7 @@ describe('Outbox on its journal', () => {
 
   it('says how long each channel has waited, and keeps that across a reopen', async () => {
     const dir = await makeDataDir();
-    const box = await Outbox.open(dir, 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(box.oldestQueuedAt()).toBeUndefined();
     await box.add([card('a')], to('C1'));
     await new Promise((r) => setTimeout(r, 5));
@@ -101,14 +102,14 @@ describe('Outbox on its journal', () => {
     expect(box.oldestQueuedAt('C1')! >= a.queuedAt).toBe(true);
     expect(box.oldestQueuedAt()).toBe(b.queuedAt);
     await box.close();
-    const again = await Outbox.open(dir, 'slack-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(again.oldestQueuedAt()).toBe(b.queuedAt);
     await again.close();
   });
 
   it('compacts while cards go through, and a reopen finds the same queue', async () => {
     const dir = await makeDataDir();
-    const box = await Outbox.open(dir, 'teams-outbox', { floorBytes: 4096 });
+    const box = await Outbox.open(new FileStateStore(dir), 'teams-outbox', { floorBytes: 4096 });
     for (let i = 0; i < 300; i++) {
       await box.add([card(`c${i}`, { key: `k${i % 7}` })], () => ['19:a', '19:b']);
       const item = box.next(i % 2 ? '19:a' : '19:b')!;
@@ -120,7 +121,7 @@ describe('Outbox on its journal', () => {
     const snapshot = (ch: string, b: Outbox) => ({ count: b.countFor(ch), next: b.next(ch) });
     const before = [snapshot('19:a', box), snapshot('19:b', box), box.size];
     await box.close();
-    const again = await Outbox.open(dir, 'teams-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'teams-outbox');
     expect([snapshot('19:a', again), snapshot('19:b', again), again.size]).toEqual(before);
     await again.close();
   });
@@ -137,7 +138,7 @@ describe('an outbox and message references from before the journal', () => {
     ];
     await writeFile(path.join(dir, 'state', 'slack-outbox.json'), JSON.stringify({ nextId: 6, items }));
     await writeFile(path.join(dir, 'state', 'slack-messages.json'), JSON.stringify({ refs: { 'd:1': { channel: 'C1', ts: '1.1', at: 1 } } }));
-    const [box, refs] = [await Outbox.open(dir, 'slack-outbox'), await MessageRefs.open(dir, 'slack-messages')];
+    const [box, refs] = [await Outbox.open(new FileStateStore(dir), 'slack-outbox'), await MessageRefs.open(new FileStateStore(dir), 'slack-messages')];
     expect(box.size).toBe(3);
     expect(box.next('C1')).toEqual(items[1]);
     expect(box.pendingWithKey('d:1')).toEqual(items[0]);
@@ -149,7 +150,7 @@ describe('an outbox and message references from before the journal', () => {
     expect(box.countFor('C2')).toBe(2);
     await box.close();
     await refs.close();
-    const again = await Outbox.open(dir, 'slack-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(again.size).toBe(4);
     // ids go on from the old file's
     expect(Math.max(...['C1', 'C2'].map((c) => again.next(c)!.id))).toBeLessThan(6);
@@ -210,7 +211,7 @@ function merge(older: Card, newer: Card): Card {
 describe('Outbox indexes', () => {
   it('answer as the old whole-array outbox did, through a long random sequence and a reopen', async () => {
     const dir = await makeDataDir();
-    const box = await Outbox.open(dir, 'teams-outbox', { floorBytes: 8192 });
+    const box = await Outbox.open(new FileStateStore(dir), 'teams-outbox', { floorBytes: 8192 });
     const ref = new ReferenceOutbox();
     let seed = 7;
     const rnd = (n: number) => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0), (seed >>> 16) % n);
@@ -270,7 +271,7 @@ describe('Outbox indexes', () => {
     // the sequence did queue up (keyless cards pile up; keyed ones coalesce)
     expect(longest).toBeGreaterThan(10);
     await box.close();
-    const again = await Outbox.open(dir, 'teams-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'teams-outbox');
     compare(again);
     await again.close();
   });

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,12 +15,12 @@ const to = (channel: string) => () => channel;
 describe('Outbox', () => {
   it('keeps cards in order per channel, durably across a reopen', async () => {
     const dir = await makeDataDir();
-    const box = await Outbox.open(dir, 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     await box.add([card('a'), card('b')], to('C1'));
     await box.add([card('c')], to('C2'));
     expect(box.channels()).toEqual(['C1', 'C2']);
     expect(box.next('C1')!.card.title).toBe('a');
-    const again = await Outbox.open(dir, 'slack-outbox');
+    const again = await Outbox.open(new FileStateStore(dir), 'slack-outbox');
     expect(again.size).toBe(3);
     expect(again.next('C1')!.card.title).toBe('a');
     // one appended line per add, not a rewrite of the whole queue
@@ -28,13 +29,13 @@ describe('Outbox', () => {
   });
 
   it('skips cards without a channel', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     expect(await box.add([card('a')], () => undefined)).toBe(0);
     expect(box.size).toBe(0);
   });
 
   it('coalesces a newer version of a keyed card into the waiting one, in place', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     await box.add([card('v1', { key: 'k' }), card('other')], to('C1'));
     await box.add([card('v2', { key: 'k' })], to('C1'));
     expect(box.size).toBe(2);
@@ -42,7 +43,7 @@ describe('Outbox', () => {
   });
 
   it('never replaces an item in flight; collapse folds the later versions into it before a retry', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     await box.add([card('v1', { key: 'k' })], to('C1'));
     const first = box.next('C1')!;
     box.setInFlight(first.id, true);
@@ -56,7 +57,7 @@ describe('Outbox', () => {
   });
 
   it('removes a delivered item only if no newer version came in meanwhile', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     await box.add([card('v1', { key: 'k' })], to('C1'));
     const item = box.next('C1')!;
     const version = item.version;
@@ -67,7 +68,7 @@ describe('Outbox', () => {
   });
 
   it('keeps updateOnly only when both versions are edit-only', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     await box.add([card('new', { key: 'k' })], to('C1'));
     await box.add([card('edit', { key: 'k', updateOnly: true })], to('C1'));
     expect(box.next('C1')!.card.updateOnly).toBeUndefined();
@@ -77,11 +78,11 @@ describe('Outbox', () => {
 describe('MessageRefs', () => {
   it('remembers channel and ts per key across a reopen and forgets those older than 90 days', async () => {
     const dir = await makeDataDir();
-    const refs = await MessageRefs.open(dir, 'slack-messages');
+    const refs = await MessageRefs.open(new FileStateStore(dir), 'slack-messages');
     const now = Date.now();
     await refs.set('decision:new', { channel: 'C1', ts: '1.1', at: now });
     await refs.set('decision:old', { channel: 'C1', ts: '1.2', at: now - REF_MAX_AGE_MS - 1 });
-    const again = await MessageRefs.open(dir, 'slack-messages');
+    const again = await MessageRefs.open(new FileStateStore(dir), 'slack-messages');
     expect(again.get('decision:new')).toEqual({ channel: 'C1', ts: '1.1', at: now });
     expect(await again.prune(now)).toBe(1);
     expect(again.get('decision:old')).toBeUndefined();
@@ -91,7 +92,7 @@ describe('MessageRefs', () => {
 
 describe('Outbox.next', () => {
   it('lets edit-only items yield to everything else of the channel', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'slack-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'slack-outbox');
     await box.add([card('edit 1', { key: 'a', updateOnly: true }), card('edit 2', { key: 'b', updateOnly: true }), card('digest', { key: 'd' })], to('C1'));
     expect(box.next('C1')!.card.title).toBe('digest');
     const digest = box.next('C1')!;
@@ -104,7 +105,7 @@ describe('Outbox with several channels per card', () => {
   const toAll = (...channels: string[]) => () => channels;
 
   it('queues one item per channel the placer names, and counts each', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'teams-outbox');
     expect(await box.add([card('a'), card('b')], toAll('19:general', '19:secops', 'a:personal'))).toBe(6);
     expect(box.size).toBe(6);
     expect(box.channels()).toEqual(['19:general', '19:secops', 'a:personal']);
@@ -115,7 +116,7 @@ describe('Outbox with several channels per card', () => {
   });
 
   it('asks the placer for each card: the count is the number of channel items queued', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'teams-outbox');
     const place = (c: Card) => (c.family === 'MANUAL' ? ['19:general', '19:tasks'] : c.family === 'SYSTEM' ? [] : '19:general');
     const cards = [card('request'), card('task', { family: 'MANUAL' }), card('alert', { family: 'SYSTEM' })];
     expect(await box.add(cards, place)).toBe(3);
@@ -125,7 +126,7 @@ describe('Outbox with several channels per card', () => {
   });
 
   it('coalesces a second version of a keyed card in each channel: version 2, no new items', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'teams-outbox');
     await box.add([card('v1', { key: 'digest:1' })], toAll('19:general', '19:secops'));
     const before = ['19:general', '19:secops'].map((c) => box.next(c)!.id);
     expect(await box.add([card('v2', { key: 'digest:1' })], toAll('19:general', '19:secops'))).toBe(2);
@@ -135,7 +136,7 @@ describe('Outbox with several channels per card', () => {
   });
 
   it('coalesces only into the same channel: a channel new to the key gets its own item', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'teams-outbox');
     await box.add([card('v1', { key: 'k' })], toAll('19:general'));
     expect(await box.add([card('v2', { key: 'k' })], toAll('19:general', '19:secops'))).toBe(2);
     expect(box.size).toBe(2);
@@ -144,7 +145,7 @@ describe('Outbox with several channels per card', () => {
   });
 
   it('queues nothing when the placer names no channel', async () => {
-    const box = await Outbox.open(await makeDataDir(), 'teams-outbox');
+    const box = await Outbox.open(new FileStateStore(await makeDataDir()), 'teams-outbox');
     expect(await box.add([card('a'), card('b')], () => [])).toBe(0);
     expect(await box.add([card('a')], () => undefined)).toBe(0);
     expect(box.size).toBe(0);

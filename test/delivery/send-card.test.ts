@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 /**
  * The one send algorithm (src/delivery/send-card.ts) against a chat kept in memory: the transport is the
  * chat product's side of the interface (what Slack or Teams would answer), the references are the real
@@ -65,7 +66,7 @@ const card = (title: string, over: Partial<Card> = {}): Card => ({
 const item = (c: Card, over: Partial<OutboxItem> = {}): OutboxItem => ({ id: 1, channel: 'C1', card: c, version: 1, queuedAt: '2024-05-02T09:30:00.000Z', ...over });
 
 async function setup() {
-  return { chat: memoryChat(), refs: await MessageRefs.open(await makeDataDir(), 'test-messages') };
+  return { chat: memoryChat(), refs: await MessageRefs.open(new FileStateStore(await makeDataDir()), 'test-messages') };
 }
 
 describe('sendCard', () => {

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 /**
  * The background checks in Okta below the chat adapters: the real work queue and its task file, the real
  * OktaApi over HttpClient against the fake Okta, and a clock the test moves. A new task is diagnosed and
@@ -49,7 +50,7 @@ async function open(dataDir?: string): Promise<{ q: WorkQueue; cards: Card[]; pu
   const http = new HttpClient({ dispatcher: agent, maxAttempts: 1, log: pino({ level: 'silent' }) });
   const api = new OktaApi(new OktaReader(oktaConnection({ orgUrl: okta.url, apiToken: okta.token }), http), { now: () => clock });
   const q = await WorkQueue.open({
-    dataDir: dir, allowedUsers: ['u0ann'], publish: (c) => {
+    state: new FileStateStore(dir), allowedUsers: ['u0ann'], publish: (c) => {
       cards.push(...c);
       publishes.push(c);
     }, okta: api, verifyAfterMs: [DAY, 7 * DAY],

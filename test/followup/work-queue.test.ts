@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 /** The queue's storage rules, below the chat adapters: retention, the bounded audit trail, out-of-order events. */
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ async function queue(now: number, dataDir?: string): Promise<{ q: WorkQueue; car
   const dir = dataDir ?? (await makeDataDir());
   dirs.push(dir);
   const cards: Card[] = [];
-  const q = await WorkQueue.open({ dataDir: dir, allowedUsers: ['u0ann'], publish: (c) => cards.push(...c), now: () => now, log: pino({ level: 'silent' }) });
+  const q = await WorkQueue.open({ state: new FileStateStore(dir), allowedUsers: ['u0ann'], publish: (c) => cards.push(...c), now: () => now, log: pino({ level: 'silent' }) });
   return { q, cards, dataDir: dir };
 }
 
@@ -101,9 +102,9 @@ describe('work queue storage', () => {
   it('keeps the audit trail bounded, newest first', async () => {
     const dir = await makeDataDir();
     dirs.push(dir);
-    const trail = await AuditFile.open(dir, 3);
+    const trail = await AuditFile.open(new FileStateStore(dir), 3);
     for (let i = 0; i < 5; i++) await trail.append({ at: `2024-05-0${i + 1}T00:00:00.000Z`, taskId: `t${i}`, action: 'claim', actor: ann, result: 'ok' });
     expect(trail.list().map((e) => e.taskId)).toEqual(['t4', 't3', 't2']);
-    expect((await AuditFile.open(dir, 3)).list('t3')).toHaveLength(1);
+    expect((await AuditFile.open(new FileStateStore(dir), 3)).list('t3')).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { rm } from 'node:fs/promises';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ async function setup(o: Partial<SystemLogBackfillOptions> = {}, bot_ = false): P
     const b = new SystemLogBackfill({
       okta: oktaConnection({ orgUrl: okta.url, apiToken: okta.token }),
       intake: bot.intake,
-      dataDir: bot.dataDir,
+      state: new FileStateStore(bot.dataDir),
       log: pino({ level: 'silent' }),
       metrics: bot.metrics,
       http,

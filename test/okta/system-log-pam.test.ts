@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 /**
  * OKTA_SYSTEM_LOG_PAM=1: the System Log backfill also reads Okta Privileged Access audit events
  * (`eventType sw "pam."`) from a fake Okta, through the real pollers, intake, store and routing; they answer
@@ -37,7 +38,7 @@ async function setup(env: Record<string, string>, bot = true): Promise<{ okta: F
     await rm(core.dataDir, { recursive: true, force: true });
   });
   const config = loadConfig({ ...okta.env(), DATA_DIR: core.dataDir, ...env });
-  const pollers = createPollers({ config, intake: core.intake, dataDir: core.dataDir, log: silent, metrics: core.metrics, okta: oktaConnection(config.okta!) });
+  const pollers = createPollers({ config, intake: core.intake, state: new FileStateStore(core.dataDir), log: silent, metrics: core.metrics, okta: oktaConnection(config.okta!) });
   cleanup.push(() => pollers.stop());
   return { okta, core, pollers };
 }
@@ -129,7 +130,7 @@ describe('OPA audit events from the System Log', () => {
     });
     const http = new HttpClient({ dispatcher: agent, maxAttempts: 1 });
     const make = (pam: boolean) =>
-      new SystemLogBackfill({ okta: oktaConnection({ orgUrl: okta.url, apiToken: okta.token }), intake: core.intake, dataDir: core.dataDir, log: pino({ level: 'silent' }), metrics: core.metrics, http, runAtStart: false, pam });
+      new SystemLogBackfill({ okta: oktaConnection({ orgUrl: okta.url, apiToken: okta.token }), intake: core.intake, state: new FileStateStore(core.dataDir), log: pino({ level: 'silent' }), metrics: core.metrics, http, runAtStart: false, pam });
     const earlier = pamEvent('user_creds.issue', { published: minutesAgo(3 * 60) });
     okta.add(earlier);
     await make(false).runOnce();

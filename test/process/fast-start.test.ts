@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   }
   // a clean stop: segments and the id snapshot written, everything routed already
   await store.close();
-  const cursor = await RoutingCursor.open(dataDir);
+  const cursor = await RoutingCursor.open(new FileStateStore(dataDir));
   cursor.advance(STORED);
   await cursor.flush();
 }, 60_000);

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ describe('RoutingCursor', () => {
   it('flushes at once when there is nothing new to write (a stop with nothing routed)', async () => {
     const dir = await makeDataDir();
     dirs.push(dir);
-    const cursor = await RoutingCursor.open(dir);
+    const cursor = await RoutingCursor.open(new FileStateStore(dir));
     await cursor.flush();
     await cursor.flush();
     expect(cursor.position).toBe(0);
@@ -22,7 +23,7 @@ describe('RoutingCursor', () => {
   it('writes the newest position within a second, or at flush, and reads it back', async () => {
     const dir = await makeDataDir();
     dirs.push(dir);
-    const cursor = await RoutingCursor.open(dir);
+    const cursor = await RoutingCursor.open(new FileStateStore(dir));
     for (let p = 1; p <= 50; p++) cursor.advance(p);
     cursor.advance(20); // never backwards
     expect(cursor.position).toBe(50);
@@ -30,7 +31,7 @@ describe('RoutingCursor', () => {
     expect(JSON.parse(await readFile(path.join(dir, 'state', 'routing.json'), 'utf8'))).toEqual({ routedThrough: 50 });
     cursor.advance(60);
     await new Promise((r) => setTimeout(r, 1300));
-    expect((await RoutingCursor.open(dir)).position).toBe(60);
+    expect((await RoutingCursor.open(new FileStateStore(dir))).position).toBe(60);
     await cursor.flush();
   });
 });

@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -64,7 +65,7 @@ async function harness(dataDir?: string, sinks: CardSink[] = [new PositionSink()
   await store.open();
   const metrics = new Metrics();
   const dispatcher = new CardDispatcher(store, sinks, metrics, log, { retryBaseMs: 1 });
-  const cursor = await RoutingCursor.open(dir);
+  const cursor = await RoutingCursor.open(new FileStateStore(dir));
   const routing = new Routing({ store, dispatcher, cursor, metrics, log, retryBaseMs: 1 });
   return { dir, store, routing, cursor, sinks };
 }

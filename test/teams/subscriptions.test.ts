@@ -1,3 +1,4 @@
+import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('channelOf', () => {
 
 describe('Subscriptions', () => {
   it('stores a thread conversation under its channel id, with the rest of the reference unchanged', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     const sub = await subs.subscribe(ref('19:x@thread.tacv2;messageid=123'), ['MANUAL'], 'Alice Admin', TEAM_A, AT);
     expect(sub).toEqual({
       ref: ref('19:x@thread.tacv2'),
@@ -49,7 +50,7 @@ describe('Subscriptions', () => {
   });
 
   it('subscribes to all six families when none are named, and leaves teamId out without a team', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     const sub = await subs.subscribe(ref('a:personal'), [], 'Bob Builder', undefined, AT);
     expect(sub.families).toEqual(['CERTIFICATION', 'ACCESS_REQUEST', 'ACCESS_REVIEW', 'SYSTEM', 'ASA', 'MANUAL']);
     expect(sub.families).toEqual([...FAMILIES]);
@@ -58,13 +59,13 @@ describe('Subscriptions', () => {
   });
 
   it('removes duplicate families', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     const sub = await subs.subscribe(ref(GENERAL_A), ['ASA', 'MANUAL', 'ASA'], 'Alice Admin', TEAM_A, AT);
     expect(sub.families).toEqual(['ASA', 'MANUAL']);
   });
 
   it('replaces the families when a channel subscribes again', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     await subs.subscribe(ref(GENERAL_A), [], 'added to the team', TEAM_A, AT);
     const later = new Date('2024-05-03T10:00:00.000Z');
     await subs.subscribe(ref(`${GENERAL_A};messageid=42`), ['CERTIFICATION', 'MANUAL'], 'Alice Admin', TEAM_A, later);
@@ -75,7 +76,7 @@ describe('Subscriptions', () => {
   });
 
   it('lists the channel ids subscribed to a family', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     await subs.subscribe(ref(GENERAL_A), [], 'added to the team', TEAM_A, AT);
     await subs.subscribe(ref(`${SECOPS_A};messageid=7`), ['SYSTEM', 'ASA'], 'Alice Admin', TEAM_A, AT);
     await subs.subscribe(ref(GENERAL_B), ['CERTIFICATION'], 'Bob Builder', TEAM_B, AT);
@@ -85,7 +86,7 @@ describe('Subscriptions', () => {
   });
 
   it('unsubscribes a channel (also from a thread in it) and says whether it was subscribed', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     await subs.subscribe(ref(GENERAL_A), [], 'added to the team', TEAM_A, AT);
     await subs.subscribe(ref(SECOPS_A), ['ASA'], 'Alice Admin', TEAM_A, AT);
     expect(await subs.unsubscribe(`${GENERAL_A};messageid=5`)).toBe(true);
@@ -96,7 +97,7 @@ describe('Subscriptions', () => {
   });
 
   it('removes only the channels of the team the bot left', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     await subs.subscribe(ref(GENERAL_A), [], 'added to the team', TEAM_A, AT);
     await subs.subscribe(ref(SECOPS_A), ['ASA'], 'Alice Admin', TEAM_A, AT);
     await subs.subscribe(ref(GENERAL_B), [], 'added to the team', TEAM_B, AT);
@@ -110,7 +111,7 @@ describe('Subscriptions', () => {
 
   it('survives a reopen: state/teams-subscriptions.json holds every change', async () => {
     const dir = await makeDataDir();
-    const subs = await Subscriptions.open(dir);
+    const subs = await Subscriptions.open(new FileStateStore(dir));
     await subs.subscribe(ref(`${GENERAL_A};messageid=1`), ['CERTIFICATION'], 'Alice Admin', TEAM_A, AT);
     await subs.subscribe(ref(GENERAL_B), [], 'added to the team', TEAM_B, AT);
     await subs.subscribe(ref(SECOPS_A), ['ASA'], 'Alice Admin', TEAM_A, AT);
@@ -119,16 +120,16 @@ describe('Subscriptions', () => {
     const file = JSON.parse(await readFile(path.join(dir, 'state', 'teams-subscriptions.json'), 'utf8')) as { subscriptions: Record<string, unknown> };
     expect(Object.keys(file.subscriptions)).toEqual([GENERAL_A, GENERAL_B]);
 
-    const again = await Subscriptions.open(dir);
+    const again = await Subscriptions.open(new FileStateStore(dir));
     expect(again.list()).toEqual(subs.list());
     expect(again.get(`${GENERAL_A};messageid=99`)).toMatchObject({ families: ['CERTIFICATION'], teamId: TEAM_A, ref: { conversation: { id: GENERAL_A } } });
     expect(again.forFamily('ASA')).toEqual([GENERAL_B]);
     expect(await again.removeTeam(TEAM_B)).toBe(1);
-    expect((await Subscriptions.open(dir)).list().map((s) => s.ref.conversation.id)).toEqual([GENERAL_A]);
+    expect((await Subscriptions.open(new FileStateStore(dir))).list().map((s) => s.ref.conversation.id)).toEqual([GENERAL_A]);
   });
 
   it('starts empty in a new data folder and does not find inherited object keys', async () => {
-    const subs = await Subscriptions.open(await makeDataDir());
+    const subs = await Subscriptions.open(new FileStateStore(await makeDataDir()));
     expect(subs.list()).toEqual([]);
     expect(subs.get('toString')).toBeUndefined();
     expect(subs.get('__proto__')).toBeUndefined();
