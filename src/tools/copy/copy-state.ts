@@ -1,0 +1,152 @@
+/**
+ * The bot's own state copied from DATA_DIR/state (FileStateStore) into the database's StateStore: each
+ * document as it is, each journal's state as the new journal's first snapshot, with the log positions in
+ * them translated (position-map.ts). Only through the StateStore interface, on both sides, so the copy
+ * reads and writes exactly what the bot would.
+ *
+ * Idempotent: a name the database holds already is left alone. With the same content it was copied
+ * before; with other content the database is ahead (the bot ran on it already) and wins, and the user is
+ * told so in one line.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from 'pino';
+import { stateJournalPaths } from '../../store/journal-files.ts';
+import type { JournalTuning } from '../../store/journal.ts';
+import type { JournalledState, StateKind } from '../../store/state-journal.ts';
+import type { StateDoc, StateJournal, StateStore } from '../../store/state-store.ts';
+import type { PositionMap } from './position-map.ts';
+import { DOCUMENTS, JOURNALS } from './state-names.ts';
+
+export interface CopyStateOptions {
+  /** DATA_DIR's state */
+  files: StateStore & { dataDir: string };
+  /** the database's */
+  target: StateStore;
+  positions: PositionMap;
+  log: Logger;
+  say(line: string): void;
+}
+
+type Outcome = 'copied' | 'already copied' | 'kept the database' | 'not in DATA_DIR';
+
+/** what happened to each name, for the summary */
+type Outcomes = Map<string, Outcome>;
+
+export async function copyState(o: CopyStateOptions): Promise<string[]> {
+  const docs: Outcomes = new Map();
+  for (const { name, position } of DOCUMENTS) docs.set(name, await copyDocument(o, name, position));
+  const journals: Outcomes = new Map();
+  for (const j of JOURNALS) journals.set(j.name, await copyJournal(o, j));
+  return [summary('documents', docs), summary('journals', journals)];
+}
+
+/** a document has no defaults field of this name: it marks "not in the database" */
+const MISSING = '__copyToPostgresMissing';
+type AnyDoc = Record<string, unknown>;
+
+async function copyDocument(o: CopyStateOptions, name: string, position: string | undefined): Promise<Outcome> {
+  if (!existsSync(path.join(o.files.dataDir, 'state', `${name}.json`))) return 'not in DATA_DIR';
+  const source = await o.files.doc<AnyDoc>(name, {}).open();
+  const want = translated(structuredClone(source.data) as AnyDoc, position, o, name);
+  const target: StateDoc<AnyDoc> = await o.target.doc<AnyDoc>(name, { [MISSING]: true }).open();
+  if (target.data[MISSING] !== true) return compared(o, name, target.data, want);
+  await target.update((d) => {
+    for (const k of Object.keys(d)) delete d[k];
+    Object.assign(d, want);
+  });
+  return 'copied';
+}
+
+async function copyJournal(o: CopyStateOptions, j: (typeof JOURNALS)[number]): Promise<Outcome> {
+  const { dir, legacy } = stateJournalPaths(o.files.dataDir, j.name);
+  if (!existsSync(dir) && !existsSync(legacy)) return 'not in DATA_DIR';
+  const source = new JournalTap(o.files, o.log);
+  await (await j.open(source, j.name)).close();
+  const want = translated(structuredClone(source.snapshot()) as AnyDoc, j.position, o, j.name);
+  // opened as the bot opens it; a journal the database does not have yet starts from the copied state
+  const target = new JournalTap(o.target, o.log, want);
+  const opened = await j.open(target, j.name);
+  try {
+    if (target.created) return 'copied';
+    return compared(o, j.name, target.snapshot(), want);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** the log position field of a document or snapshot, in the database's numbering */
+function translated(doc: AnyDoc, field: string | undefined, o: CopyStateOptions, name: string): AnyDoc {
+  const was = field === undefined ? undefined : doc[field];
+  if (typeof was !== 'number') return doc;
+  const now = o.positions.translate(was);
+  doc[field!] = now;
+  o.say(`${name}: routed through position ${was} in DATA_DIR, ${now} in the database`);
+  return doc;
+}
+
+function compared(o: CopyStateOptions, name: string, held: unknown, want: unknown): Outcome {
+  if (isDeepStrictEqual(held, want)) return 'already copied';
+  o.say(`${name}: the database holds a different version (the bot has run on it already?): kept the database's, DATA_DIR's is not copied`);
+  return 'kept the database';
+}
+
+function summary(kind: string, outcomes: Outcomes): string {
+  const by = new Map<Outcome, string[]>();
+  for (const [name, outcome] of outcomes) by.set(outcome, [...(by.get(outcome) ?? []), name]);
+  const parts = (['copied', 'already copied', 'kept the database', 'not in DATA_DIR'] as const)
+    .filter((k) => by.has(k))
+    .map((k) => `${by.get(k)!.length} ${k === 'kept the database' ? "kept as the database has them" : k} (${by.get(k)!.join(', ')})`);
+  return `${kind}: ${parts.join('; ')}`;
+}
+
+/**
+ * A StateStore that hands a journal through and keeps hold of it, so the copy can read the state that the
+ * real opener (Outbox.open, MessageRefs.open) built with its own kind. With `seed`, a journal that does not
+ * exist yet starts from the seed instead of empty, and `created` says that it did.
+ */
+class JournalTap implements StateStore {
+  readonly kind: StateStore['kind'];
+  created = false;
+  private opened: StateJournal<JournalledState<unknown>, unknown> | undefined;
+
+  constructor(
+    private readonly inner: StateStore,
+    private readonly log: Logger,
+    private readonly seed?: unknown,
+  ) {
+    this.kind = inner.kind;
+  }
+
+  doc<T extends object>(name: string, defaults: T): StateDoc<T> {
+    return this.inner.doc(name, defaults);
+  }
+
+  async journal<S extends JournalledState<Op>, Op>(name: string, kind: StateKind<S>, o?: JournalTuning & { log?: Logger }): Promise<StateJournal<S, Op>> {
+    const seed = this.seed;
+    const seeded: StateKind<S> =
+      seed === undefined
+        ? kind
+        : {
+            create: () => {
+              this.created = true;
+              return kind.decode(structuredClone(seed));
+            },
+            decode: (json) => kind.decode(json),
+          };
+    const journal = await this.inner.journal<S, Op>(name, seeded, { ...o, log: o?.log ?? this.log });
+    this.opened = journal as unknown as StateJournal<JournalledState<unknown>, unknown>;
+    return journal;
+  }
+
+  /** the opened journal's state in its snapshot form */
+  snapshot(): unknown {
+    if (!this.opened) throw new Error('no journal was opened');
+    return JSON.parse(JSON.stringify(this.opened.state.encode())) as unknown;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
