@@ -24,7 +24,14 @@ export interface StateDoc<T extends object> {
 }
 
 /** a journalled state as its users see it (journal.ts: the file form; the PostgreSQL form has the same shape) */
-export type StateJournal<S, Op> = Pick<Journal<S, Op>, 'state' | 'bytesWritten' | 'commit' | 'close'>;
+export type StateJournal<S, Op> = Pick<Journal<S, Op>, 'state' | 'bytesWritten' | 'commit' | 'close'> & {
+  /**
+   * PostgreSQL: applies what another replica wrote after this process's state. One replica writes a
+   * journal at a time (the leader); one that becomes the leader calls this before it writes. A file
+   * journal has one writer by construction (DATA_DIR is held by one process) and has none.
+   */
+  catchUp?(): Promise<void>;
+};
 
 export interface StateStore {
   /** 'files' (DATA_DIR/state) or 'postgres' */
