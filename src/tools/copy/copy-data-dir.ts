@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { FileStateStore } from '../../store/file-state-store.ts';
 import { LowdbEventStore } from '../../store/lowdb-event-store.ts';
 import type { Database } from '../../store/postgres/database.ts';
-import type { StateStore } from '../../store/state-store.ts';
+import type { PgStateStore } from '../../store/postgres/pg-state-store.ts';
 import { copyEvents, type EventCopy } from './copy-events.ts';
 import { copyState } from './copy-state.ts';
 import { ProgressLine } from './progress.ts';
@@ -18,7 +18,7 @@ export interface CopyDataDirOptions {
   /** migrated */
   db: Database;
   /** the database's StateStore (on `db`) */
-  target: StateStore;
+  target: PgStateStore;
   retentionDays: number;
   log: Logger;
   /** one line for the user */

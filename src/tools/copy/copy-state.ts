@@ -7,6 +7,11 @@
  * Idempotent: a name the database holds already is left alone. With the same content it was copied
  * before; with other content the database is ahead (the bot ran on it already) and wins, and the user is
  * told so in one line.
+ *
+ * A new PostgreSQL journal is created holding its user's empty state (pg-state-journal.ts: `kind.create()`,
+ * inserted unless the row exists); the copy opens it through a kind whose empty state is DATA_DIR's, so the
+ * copied state is the journal's first snapshot, written by the store's own code. Whether the journal was
+ * there before is read from its table (migrations/003-state.sql), as the store offers no call for it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +19,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { stateJournalPaths } from '../../store/journal-files.ts';
 import type { JournalTuning } from '../../store/journal.ts';
+import type { PgStateStore } from '../../store/postgres/pg-state-store.ts';
 import type { JournalledState, StateKind } from '../../store/state-journal.ts';
 import type { StateDoc, StateJournal, StateStore } from '../../store/state-store.ts';
 import type { PositionMap } from './position-map.ts';
@@ -23,7 +29,7 @@ export interface CopyStateOptions {
   /** DATA_DIR's state */
   files: StateStore & { dataDir: string };
   /** the database's */
-  target: StateStore;
+  target: PgStateStore;
   positions: PositionMap;
   log: Logger;
   say(line: string): void;
@@ -42,16 +48,15 @@ export async function copyState(o: CopyStateOptions): Promise<string[]> {
   return [summary('documents', docs), summary('journals', journals)];
 }
 
-/** a document has no defaults field of this name: it marks "not in the database" */
-const MISSING = '__copyToPostgresMissing';
 type AnyDoc = Record<string, unknown>;
 
 async function copyDocument(o: CopyStateOptions, name: string, position: string | undefined): Promise<Outcome> {
   if (!existsSync(path.join(o.files.dataDir, 'state', `${name}.json`))) return 'not in DATA_DIR';
   const source = await o.files.doc<AnyDoc>(name, {}).open();
   const want = translated(structuredClone(source.data) as AnyDoc, position, o, name);
-  const target: StateDoc<AnyDoc> = await o.target.doc<AnyDoc>(name, { [MISSING]: true }).open();
-  if (target.data[MISSING] !== true) return compared(o, name, target.data, want);
+  const target = await o.target.doc<AnyDoc>(name, {}).open();
+  // version 0: the database has no such document yet
+  if (target.version > 0) return compared(o, name, target.data, want);
   await target.update((d) => {
     for (const k of Object.keys(d)) delete d[k];
     Object.assign(d, want);
@@ -65,11 +70,13 @@ async function copyJournal(o: CopyStateOptions, j: (typeof JOURNALS)[number]): P
   const source = new JournalTap(o.files, o.log);
   await (await j.open(source, j.name)).close();
   const want = translated(structuredClone(source.snapshot()) as AnyDoc, j.position, o, j.name);
+  const db = await o.target.database();
+  const { rowCount } = await db.pool.query('SELECT 1 FROM state_journals WHERE name = $1', [j.name]);
   // opened as the bot opens it; a journal the database does not have yet starts from the copied state
-  const target = new JournalTap(o.target, o.log, want);
+  const target = new JournalTap(o.target, o.log, rowCount === 0 ? want : undefined);
   const opened = await j.open(target, j.name);
   try {
-    if (target.created) return 'copied';
+    if (rowCount === 0) return 'copied';
     return compared(o, j.name, target.snapshot(), want);
   } finally {
     await opened.close();
@@ -103,12 +110,11 @@ function summary(kind: string, outcomes: Outcomes): string {
 
 /**
  * A StateStore that hands a journal through and keeps hold of it, so the copy can read the state that the
- * real opener (Outbox.open, MessageRefs.open) built with its own kind. With `seed`, a journal that does not
- * exist yet starts from the seed instead of empty, and `created` says that it did.
+ * real opener (Outbox.open, MessageRefs.open) built with its own kind. With `seed`, the kind's empty state
+ * is the seed (the state a journal that does not exist yet starts from).
  */
 class JournalTap implements StateStore {
   readonly kind: StateStore['kind'];
-  created = false;
   private opened: StateJournal<JournalledState<unknown>, unknown> | undefined;
 
   constructor(
@@ -129,10 +135,7 @@ class JournalTap implements StateStore {
       seed === undefined
         ? kind
         : {
-            create: () => {
-              this.created = true;
-              return kind.decode(structuredClone(seed));
-            },
+            create: () => kind.decode(structuredClone(seed)),
             decode: (json) => kind.decode(json),
           };
     const journal = await this.inner.journal<S, Op>(name, seeded, { ...o, log: o?.log ?? this.log });
