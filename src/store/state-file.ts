@@ -39,14 +39,15 @@ export class StateFile<T extends object> implements StateDoc<T> {
   }
 
   /**
-   * Changes the state with `change` and resolves once the new state is on disk. If the write fails the
-   * change is undone in memory too, and the promise rejects.
+   * Changes the state with `change` and resolves once the new state is on disk. If the change throws or
+   * the write fails, the change is undone in memory too, and the promise rejects.
    */
   update(change: (draft: T) => void): Promise<void> {
     const run = this.queue.then(async () => {
       const before = structuredClone(this.db.data);
-      change(this.db.data);
       try {
+        // a change that throws half-way is undone too: the next write would store its half otherwise
+        change(this.db.data);
         await this.db.write();
       } catch (e) {
         this.db.data = before;
