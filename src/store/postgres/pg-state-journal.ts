@@ -12,8 +12,9 @@
  * One writer per journal is the design (the leading replica). A second one must never corrupt it: each
  * write moves the journal's head from the position this process holds, in the same statement, so a write
  * planned on a stale state writes nothing and rejects with JournalFencedError, the state going back to
- * what it was. `catchUp()` reads what the other writer wrote: a replica that becomes the leader calls it
- * before it writes.
+ * what it was (or, if the other writer compacted that away, to what it wrote), and the journal refuses
+ * every commit until `catchUp()`, which reads what the other writer wrote: a replica that becomes the
+ * leader calls it before it writes.
  *
  * Compaction as in journal.ts: once the changes after the snapshot pass 4× the live state plus a floor,
  * a new snapshot replaces them, in one transaction.
@@ -62,6 +63,8 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
   private retryAt = 0;
   /** `state` may not be what the database holds (a write whose outcome is unknown): read it before writing */
   private stale = false;
+  /** another writer took the journal: commits are refused until catchUp() */
+  private fenced = false;
   private bytes = 0;
   private writes = 0;
 
@@ -118,10 +121,15 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
     return this.between(async () => {
       const stored = this.stale ? undefined : await readJournal(this.db.pool, this.name, this.seq);
       // compacted past this position (or unsure what this process holds): the whole state again
-      if (!stored || stored.snapshot !== undefined) return this.reload();
+      if (!stored || stored.snapshot !== undefined) {
+        await this.reload();
+        this.fenced = false;
+        return;
+      }
       for (const o of stored.ops) this.current.apply(JSON.parse(o.text) as Op);
       this.opsBytes += stored.ops.reduce((n, o) => n + o.text.length, 0);
       this.seq = this.durable = stored.lastSeq;
+      this.fenced = false;
     });
   }
 
@@ -164,6 +172,10 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
 
   /** plans what waits (up to BATCH_BYTES of changes), applies it in memory, writes it in one statement */
   private async writeBatch(): Promise<void> {
+    if (this.fenced) {
+      for (let w = this.takeCommit(); w; w = this.takeCommit()) w.reject(new JournalFencedError(this.name));
+      return;
+    }
     if (this.stale) {
       try {
         await this.reload();
@@ -222,12 +234,15 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
   /**
    * A write failed: every commit of it rejects, and the state goes back to the database's. `known`: the
    * database surely holds nothing of it (the statement failed), so the state goes back to the last
-   * durable change; otherwise (the connection broke: it may have committed) to what the database holds.
+   * durable change (or, when another writer compacted that away, to what the database holds now);
+   * otherwise (the connection broke: it may have committed) to what the database holds. Fenced (another
+   * writer moved the head): refused from now on, until catchUp().
    */
   private async fail(held: Array<{ w: Waiting<S> }>, err: unknown, known: boolean): Promise<void> {
     const fenced = err instanceof JournalFencedError || (err as { code?: string }).code === '23505';
     const reason = fenced && !(err instanceof JournalFencedError) ? new JournalFencedError(this.name) : err;
     this.stale = true;
+    if (fenced) this.fenced = true;
     try {
       await this.reload(known ? this.durable : undefined);
     } catch (e) {
