@@ -27,6 +27,12 @@ import { migrate } from '../../src/store/postgres/migrate.ts';
 import { PgStateStore } from '../../src/store/postgres/pg-state-store.ts';
 import { PostgresEventStore } from '../../src/store/postgres/postgres-event-store.ts';
 import { copyDataDir } from '../../src/tools/copy/copy-data-dir.ts';
+import { Intake } from '../../src/intake/intake.ts';
+import { Metrics } from '../../src/metrics.ts';
+import { FakeSlack } from '../helpers/fake-slack.ts';
+import { decideEvent, envelope, remediateEvent } from '../helpers/okta-events.ts';
+import { eventually, postHook } from '../helpers/start-bot.ts';
+import { CERT, startSlackBot } from '../slack/slack-bot.ts';
 import { describePg, freshDatabase, type FreshDatabase } from '../helpers/postgres.ts';
 import { alice, decision, remediation, salesforce, q2 } from '../helpers/records.ts';
 import { sampleCards } from '../helpers/sample-cards.ts';
@@ -200,6 +206,41 @@ describePg('copy-to-postgres', () => {
     await events.whenLoaded();
     expect(events.lastSeq).toBe(9);
     await events.close();
+  });
+
+  it('end to end: a bot started on PostgreSQL after the copy posts what DATA_DIR had not routed, once, and nothing it had', async () => {
+    const fake = await FakeSlack.start();
+    cleanup.push(() => fake.close());
+    const dir = await dataDir();
+    // three events dropped by retention before the bot ran: its lowdb positions start at 4, the database's at 1
+    await storeEvents(dir, [1, 2, 3].map((i) => decision({ id: `old${i}`, item: `old${i}`, at: '2001-01-01T00:00:00.000Z' })), true);
+    const onFiles = await startSlackBot(fake, { dataDir: dir });
+    await postHook(onFiles.url, envelope([decideEvent({ item: 'iciiCopyA0001' }), decideEvent({ item: 'iciiCopyB0001' })]));
+    await eventually(() => expect(fake.posts(CERT)).toHaveLength(2));
+    const parentTs = [...fake.messages.values()][0]!.ts;
+    await onFiles.stop();
+
+    // stored while the bot was down (as `npm run asa -- poll` stores), not routed yet
+    const store = new LowdbEventStore({ dataDir: dir, retentionDays: 400 });
+    await store.open();
+    await new Intake(store, new Metrics(), log).receiveEvents([decideEvent({ item: 'iciiCopyC0001', principal: { id: '00u3carol', login: 'carol@example.com', name: 'Carol Copy' } }), remediateEvent({ item: 'iciiCopyA0001', outcome: 'SUCCESS' })], 'hook');
+    await store.close();
+
+    const db = await database();
+    await copy(dir, db.url);
+    const onPostgres = await startSlackBot(fake, { env: { DATABASE_URL: db.url } });
+    cleanup.push(() => onPostgres.stop(true));
+    await eventually(() => {
+      expect(fake.posts(CERT)).toHaveLength(4);
+      expect(fake.updates(CERT)).toHaveLength(1);
+    }, 10_000);
+    await onPostgres.bot.idle();
+    const [, , c, reply] = fake.posts(CERT);
+    expect(c!.body.text).toContain('Carol Copy');
+    // the remediation of A goes into A's thread, found through the copied message references
+    expect([reply!.body.thread_ts, reply!.body.text]).toEqual([parentTs, expect.stringContaining('Remediation SUCCESS')]);
+    expect(fake.updates(CERT)[0]!.body).toMatchObject({ ts: parentTs });
+    expect(fake.posts(CERT)).toHaveLength(4);
   });
 
   it('the command: progress on a larger copy, the summary, and a second run that copies nothing', async () => {
