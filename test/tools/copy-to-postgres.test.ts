@@ -145,7 +145,7 @@ describePg('copy-to-postgres', () => {
     const dir = await botDataDir();
     const db = await database();
     const lines = await copy(dir, db.url);
-    expect(lines).toContain('events: 9 copied');
+    expect(lines).toContainEqual(expect.stringMatching(/^events: 9 copied \(in \d+\.\d s\)$/));
 
     const { events, state } = await pgStores(db.url);
     expect(events.recordsAfter(0).map((r) => [r.id, r.seq])).toEqual(
@@ -193,7 +193,7 @@ describePg('copy-to-postgres', () => {
     await (await asaCheckpointFile(state).open()).update((d) => Object.assign(d, { offset: 'asa-offset-99' }));
 
     const again = await copy(dir, db.url);
-    expect(again).toContain('events: all 9 already copied');
+    expect(again).toContainEqual(expect.stringMatching(/^events: all 9 already copied \(checked in \d+\.\d s\)$/));
     expect(again).toContain("asa-checkpoint: the database holds a different version (the bot has run on it already?): kept the database's, DATA_DIR's is not copied");
     expect(again.find((l) => l.startsWith('documents:'))).toBe(
       'documents: 3 already copied (routing, manual-tasks, manual-task-audit); 1 kept as the database has them (asa-checkpoint); ' +
@@ -256,7 +256,7 @@ describePg('copy-to-postgres', () => {
     // the first batch at once, then at most one a second, and the end
     expect(out).toContain('copied 5000/30000 events (16%)');
     expect(out).toContain('copied 30000/30000 events (100%)');
-    expect(out).toContain('events: 30000 copied');
+    expect(first.stdout).toMatch(/^events: 30000 copied \(in \d+\.\d s\)$/m);
     expect(first.stdout).toMatch(/^done\. Start the bot with DATABASE_URL set/m);
     expect(first.stdout).not.toContain(new URL(db.url).password);
 
@@ -299,4 +299,12 @@ it('an unknown flag: exit 2 and the usage', async () => {
   expect(code).toBe(2);
   expect(stderr).toContain("Unknown option '--dry-run'");
   expect(stderr).toContain('usage: npm run copy-to-postgres');
+});
+
+it('a database it cannot reach: exit 1 with the reason, never the password', async () => {
+  const dir = await dataDir();
+  const { code, stdout, stderr } = await tsx([], { DATA_DIR: dir, DATABASE_URL: 'postgres://oig:s3cret-pw@127.0.0.1:1/oig' });
+  expect(code).toBe(1);
+  expect(stderr.trim()).toMatch(/^copy-to-postgres failed: cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/);
+  expect(stdout + stderr).not.toContain('s3cret-pw');
 });

@@ -28,14 +28,16 @@ export interface CopyDataDirOptions {
 }
 
 export async function copyDataDir(o: CopyDataDirOptions): Promise<string[]> {
+  const started = Date.now();
   const events = await readAndCopyEvents(o);
+  const took = `in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   const state = await copyState({ files: new FileStateStore(o.dataDir), target: o.target, positions: events.positions, log: o.log, say: o.say });
   const eventLine =
     events.copied === 0 && events.already === 0
       ? 'events: none in DATA_DIR'
       : events.copied === 0
-        ? `events: all ${events.already} already copied`
-        : `events: ${events.copied} copied${events.already > 0 ? `, ${events.already} already in the database` : ''}`;
+        ? `events: all ${events.already} already copied (checked ${took})`
+        : `events: ${events.copied} copied${events.already > 0 ? `, ${events.already} already in the database` : ''} (${took})`;
   return [eventLine, ...state];
 }
 
