@@ -20,6 +20,8 @@ import { createEventStore } from './store/create-event-store.ts';
 import { createStateStore } from './store/create-state-store.ts';
 import type { StateStore } from './store/state-store.ts';
 import { holdDataDir, type DataDirLease } from './store/data-dir-lock.ts';
+import { LeaderLease } from './replica/leader-lease.ts';
+import { soleProcess, type Leadership } from './replica/leadership.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -37,6 +39,8 @@ export interface BotOptions {
   routingRetryMs?: number;
   /** the Okta API (System Log backfill): compose.ts shares one with the work queue; default from config */
   okta?: OktaConnection;
+  /** whether this process leads (routing, delivery, pollers): default the sole process, or a lease in PostgreSQL */
+  leadership?: Leadership;
 }
 
 /**
@@ -48,6 +52,14 @@ export class Bot {
   readonly store: EventStore;
   /** where the routing cursor, checkpoints, tasks and outboxes are kept (files, or PostgreSQL) */
   readonly state: StateStore;
+  /**
+   * Whether this process does the work after the ack (routing, chat delivery, pollers, reminders, drift,
+   * retention). With DATABASE_URL several replicas share the database and one leads at a time; every
+   * replica takes hook deliveries, /oig and button presses.
+   */
+  readonly leadership: Leadership;
+  /** what compose.ts starts once this process leads, before routing (the chats' deliveries, forwarded cards) */
+  private readonly leadSteps: Array<() => Promise<void>> = [];
   readonly intake: Intake;
   readonly router: HttpRouter;
   private readonly normalizer: NormalizePool;
@@ -74,11 +86,14 @@ export class Bot {
     // PostgreSQL when DATABASE_URL is set, else the embedded store in DATA_DIR (create-event-store.ts)
     this.store = o.store ?? createEventStore(o.config, o.log, { onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }) });
     this.state = o.state ?? createStateStore(o.config);
+    this.leadership = o.leadership ?? (o.config.databaseUrl !== undefined ? new LeaderLease({ url: o.config.databaseUrl, log: o.log }) : soleProcess());
     this.intake = new Intake(this.store, this.metrics, o.log);
     this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});
     this.owners = new WorkflowsOwnerCheck(o.log);
     this.stillUsed = new StillUsedIndex(this.store, o.config.asaUserMap);
-    this.intake.onStored((records) => this.routing?.push(records));
+    // a shared store routes what any replica appended, in log order; the embedded one what this process did
+    if (this.store.onIndexed) this.store.onIndexed((records) => this.routing?.push(records));
+    else this.intake.onStored((records) => this.routing?.push(records));
 
     this.normalizer = new NormalizePool(o.log);
     const hooks = hookRoutes({ authHeader: o.config.hook.authHeader, secret: o.hookSecret, intake: this.intake, normalizer: this.normalizer });
@@ -106,8 +121,9 @@ export class Bot {
    * once listening, and the steps that read stored records follow when the load ends (`loaded()`).
    */
   async start(): Promise<number> {
-    // before anything reads or writes DATA_DIR: one process at a time (store/data-dir-lock.ts)
-    this.dataDirLease = await holdDataDir(this.o.config.dataDir, 'bot');
+    // before anything reads or writes DATA_DIR: one process at a time (store/data-dir-lock.ts); replicas on
+    // PostgreSQL keep nothing there
+    if (this.state.kind === 'files') this.dataDirLease = await holdDataDir(this.o.config.dataDir, 'bot');
     const opened = performance.now();
     // the parsing worker boots in its own thread while the store opens (~1 s each on these machines)
     const normalizing = this.normalizer.start();
@@ -118,12 +134,10 @@ export class Bot {
       await this.normalizer.close();
       throw err;
     }
-    // routing exists from here on, so what the hook stores during the load waits in its backlog; its
-    // start-time routing of what was stored after its cursor (a crash after an ack) runs once loaded
-    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.state), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
-    routing.observe((records) => this.owners.check(records));
-    if (this.tasks) routing.useTasks(this.tasks);
-    this.routing = routing;
+    // the sole process routes from here on, so what the hook stores during the load waits in its backlog;
+    // its start-time routing of what was stored after its cursor (a crash after an ack) runs once loaded.
+    // A replica makes its routing when it comes to lead (lead()): the cursor is read then, as the last leader left it.
+    if (this.state.kind === 'files') this.routing = await this.makeRouting();
     // a broken install fails here, before start() resolves (a delivery meanwhile waits for the worker)
     await normalizing;
     this.metrics.storedEvents.set(this.store.stats().events);
@@ -136,16 +150,17 @@ export class Bot {
     const { port } = server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;
     this.url = `http://${host}:${port}`;
-    this.afterLoad = this.store.whenLoaded().then(() => this.startAfterLoad(opened));
+    this.afterLoad = this.store.whenLoaded().then(() => this.lead(opened));
     const progress = this.store.loadProgress();
-    if (!progress) {
-      // loaded already (a small store): everything is started before start() resolves, as it always was
+    if (!progress && this.state.kind === 'files') {
+      // loaded already (a small store): everything is started before start() resolves, as it always was (a
+      // replica does not wait for the lead: it takes deliveries, /oig and buttons meanwhile)
       await this.afterLoad;
       return port;
     }
-    this.o.log.info({ events: progress.total }, 'the Okta hook is answered; stored events load in the background (/oig answers once they are loaded)');
+    if (progress) this.o.log.info({ events: progress.total }, 'the Okta hook is answered; stored events load in the background (/oig answers once they are loaded)');
     this.afterLoad = this.afterLoad.catch((err: unknown) => {
-      this.o.log.error({ err }, 'the stored events could not be loaded: new deliveries are refused and nothing is routed (see /healthz); check the files in DATA_DIR/events');
+      this.o.log.error({ err }, 'the stored events could not be loaded, or leading failed: nothing is routed by this process (see /healthz and the lines before)');
     });
     return port;
   }
@@ -155,15 +170,30 @@ export class Bot {
     return this.afterLoad.catch(() => undefined);
   }
 
-  private async startAfterLoad(opened: number): Promise<void> {
+  private async makeRouting(): Promise<Routing> {
+    const routing = new Routing({ store: this.store, dispatcher: this.dispatcher, cursor: await RoutingCursor.open(this.state), metrics: this.metrics, log: this.o.log, stages: [this.stillUsed], ...(this.o.routingRetryMs !== undefined ? { retryBaseMs: this.o.routingRetryMs } : {}) });
+    routing.observe((records) => this.owners.check(records));
+    if (this.tasks) routing.useTasks(this.tasks);
+    return routing;
+  }
+
+  /**
+   * Once loaded, and once this process leads (at once for the sole process; a replica waits for the lease):
+   * what compose.ts registered (the chats' deliveries catch up with their outboxes), then routing,
+   * retention and the pollers.
+   */
+  private async lead(opened: number): Promise<void> {
+    this.o.log.info({ events: this.store.stats().events, seconds: Math.round((performance.now() - opened) / 100) / 10 }, 'stored events loaded');
+    if (!(await this.leadership.whenLeading()) || this.stopping) return;
+    for (const step of this.leadSteps) await step();
     if (this.stopping) return;
-    const routing = this.routing!;
+    this.routing ??= await this.makeRouting();
+    const routing = this.routing;
     this.routingStarted = true;
     await routing.start();
     await this.runRetention();
     this.retentionTimer = setInterval(() => void this.runRetention(), HOUR_MS).unref();
     this.metrics.storedEvents.set(this.store.stats().events);
-    this.o.log.info({ events: this.store.stats().events, seconds: Math.round((performance.now() - opened) / 100) / 10 }, 'stored events loaded');
     if (this.stopping) return;
     // the ASA poller and the System Log backfill (when configured) feed the same intake as the hook
     const okta = this.o.okta ?? (this.o.config.okta ? oktaConnection(this.o.config.okta) : undefined);
@@ -181,6 +211,11 @@ export class Bot {
   useTasks(tasks: TaskIntake & TaskCards): void {
     this.tasks = tasks;
     this.dispatcher.useTasks(tasks);
+  }
+
+  /** runs `step` when this process comes to lead, before routing starts (compose.ts: the chats' deliveries) */
+  whileLeading(step: () => Promise<void>): void {
+    this.leadSteps.push(step);
   }
 
   /** the header and value Okta must send (for the demo and replay, which post to the bot itself) */
@@ -211,6 +246,8 @@ export class Bot {
   /** stops taking requests, lets running deliveries finish, flushes the store */
   async stop(): Promise<void> {
     this.stopping = true;
+    // a replica waiting for the lead stops waiting (the leader gives it up last, below)
+    if (!this.leadership.leading) await this.leadership.release();
     // once loaded, what follows the load is quick: let it finish, so what it started is stopped below; a
     // load still running is abandoned instead (store.close), and what was acked meanwhile stays in the log
     if (!this.store.loadProgress()) await this.loaded();
@@ -233,6 +270,10 @@ export class Bot {
     if (this.routingStarted) await this.routing?.stop(4_000);
     await this.normalizer.close();
     await this.store.close();
+    // another replica may lead now: everything this one routed is queued in the shared outboxes
+    await this.leadership.release();
+    // a state store the Bot made itself is the Bot's to close (compose.ts closes the one it hands in)
+    if (!this.o.state) await this.state.close();
     // last: another process may open DATA_DIR now
     await this.dataDirLease?.release();
     this.dataDirLease = undefined;

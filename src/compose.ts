@@ -11,6 +11,11 @@ import type { CardSink } from './delivery/card-sink.ts';
 import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
 import { problemLine } from './delivery/delivery-problems.ts';
 import { PostGate } from './delivery/post-gate.ts';
+import type { StateStore } from './store/state-store.ts';
+import { createStateStore } from './store/create-state-store.ts';
+import { PgStateStore } from './store/postgres/pg-state-store.ts';
+import { ForwardedCards } from './replica/forwarded-cards.ts';
+import { deliverForwardedCards, ReplicaSink } from './replica/replica-sink.ts';
 import { checkOktaAtStart, oktaConnection, type OktaConnectionOptions } from './okta/okta-auth.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
@@ -23,6 +28,8 @@ export interface ComposeOptions {
   slackTuning?: SlackTuning;
   teamsTuning?: TeamsTuning;
   followUpHttp?: FollowUpDeps['http'];
+  /** the bot's own state (main.ts makes it first: the hook secret of replicas lives there); default from config */
+  state?: StateStore;
   /** retries of the Okta OAuth token request (tests shorten them) */
   oktaHttp?: OktaConnectionOptions['http'];
 }
@@ -54,12 +61,20 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   if (localMode) sinks.push(new TerminalSink());
   // one Okta connection for the whole bot: an OAuth access token is fetched once and shared
   const okta = config.okta ? oktaConnection(config.okta, { log, ...(o.oktaHttp ? { http: o.oktaHttp } : {}) }) : undefined;
-  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}) });
+  const state = o.state ?? createStateStore(config);
+  // several replicas on one database: what a follower's buttons change reaches the leader's outboxes
+  const replicas = state instanceof PgStateStore ? { forwarded: new ForwardedCards({ database: await state.database(), log }) } : undefined;
+  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}), state });
   // the work queue's card changes go to whatever sinks there are
   const followUp =
     o.followUp === false
       ? undefined
-      : await startFollowUp({ config, state: bot.state, log, ...(okta ? { okta } : {}), publish: (cards) => bot.dispatcher.publish(cards), ...(o.followUpHttp ? { http: o.followUpHttp } : {}) });
+      : await startFollowUp({
+          config, state: bot.state, log, ...(okta ? { okta } : {}), publish: (cards) => bot.dispatcher.publish(cards),
+          // reminders and the background checks in Okta: on the leading replica only
+          leading: () => bot.leadership.leading,
+          ...(o.followUpHttp ? { http: o.followUpHttp } : {}),
+        });
   // routing opens tasks before it builds cards, and task cards show where their task stands
   if (followUp) bot.useTasks(followUp.queue);
   // the chats configured; `/oig stats` in either tells how delivery to all stands (a broken Teams shows in Slack too)
@@ -87,6 +102,8 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     // one new message in flight at a time across Slack and Teams: a kill -9 can repeat at most one post
     postGate: new PostGate(),
     ...(followUp ? { taskQueue: followUp.queue } : {}),
+    // replicas: one delivers at a time, the one that leads (below)
+    waitForLead: replicas !== undefined,
   };
   if (config.slack) {
     // imported only when configured: Bolt and botbuilder take ~0.5 s each to load, and a restart should
@@ -100,7 +117,17 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     teams = await createTeams(chatDeps, o.teamsTuning);
     chats.push({ product: 'Teams', adapter: teams });
   }
-  for (const c of chats) sinks.push(c.adapter.sink);
+  if (replicas) {
+    // a follower's button press hands its card to the leader through the database; the leader catches its
+    // outboxes up with what the last leader wrote, then delivers, before routing starts (app.ts)
+    for (const c of chats) sinks.push(new ReplicaSink(c.adapter.sink, bot.leadership, replicas.forwarded));
+    bot.whileLeading(async () => {
+      for (const c of chats) await c.adapter.lead();
+      deliverForwardedCards(replicas.forwarded, chats.map((c) => c.adapter.sink), log);
+    });
+  } else {
+    for (const c of chats) sinks.push(c.adapter.sink);
+  }
   return {
     bot,
     localMode,
@@ -115,10 +142,13 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
       return port;
     },
     async stop() {
+      await replicas?.forwarded.stop();
       await bot.stop();
       await followUp?.stop();
       for (const c of chats) await c.adapter.stop();
       await okta?.auth.close?.();
+      // last: the chats' outboxes and references are written until they stop
+      await state.close();
     },
   };
 }

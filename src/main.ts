@@ -5,22 +5,28 @@ import { loadConfig, ConfigError, type Config } from './config/config.ts';
 import { environmentWithDotEnv } from './config/dot-env.ts';
 import { createLogger } from './logger.ts';
 import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
-import { DataDirBusyError, holdDataDir } from './store/data-dir-lock.ts';
+import { createStateStore } from './store/create-state-store.ts';
+import { DataDirBusyError, holdDataDir, type DataDirLease } from './store/data-dir-lock.ts';
 
 /**
  * The entry point of `npm start`: configuration, the DATA_DIR lock, the hook secret, the assembled bot
  * (compose.ts, the composition root), the start banner and a bounded clean stop on SIGTERM/SIGINT
  * (clean-stop.ts). With no configuration at all it is local mode (SPEC §1).
  */
+/** what a replica on PostgreSQL holds of DATA_DIR: nothing */
+const NO_DATA_DIR_LEASE: Pick<DataDirLease, 'onLost' | 'release'> = { onLost: () => undefined, release: async () => undefined };
+
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   const config = loadConfig(environmentWithDotEnv(env));
   const log = createLogger(config.logLevel);
   // DATA_DIR is this process's before anything is written there (the hook secret file first, then the
   // stores and outboxes), so a second bot on the same folder stops here having written nothing. This share
   // is held until the whole composition has stopped (the chats persist their outboxes after the Bot).
-  const lease = await holdDataDir(config.dataDir, 'bot', {
+  // Replicas on PostgreSQL keep nothing in DATA_DIR: the database's leader lease orders them instead (app.ts).
+  const state = createStateStore(config);
+  const lease = state.kind === 'files' ? await holdDataDir(config.dataDir, 'bot', {
     onTakeOver: (stale, reason) => log.warn({ pid: stale?.pid, host: stale?.hostname, reason }, 'took over a stale DATA_DIR lock'),
-  });
+  }) : NO_DATA_DIR_LEASE;
   let app: Composed | undefined;
   // SIGTERM/SIGINT stop cleanly from here on, also during start-up (loading a big store takes seconds):
   // the stop waits for the start to settle, then stops what was started
@@ -41,8 +47,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   });
 
   const start = async () => {
-    const secret = await resolveHookSecret(config.hook.secret, config.dataDir);
-    app = await composeBot(config, { hookSecret: secret.value, log });
+    const secret = await resolveHookSecret(config.hook.secret, config.dataDir, state);
+    app = await composeBot(config, { hookSecret: secret.value, log, state });
+    // a replica that led and lost its lease (its database connection died) must stop writing at once:
+    // another replica leads now, and everything this one acknowledged is in the database
+    app.bot.leadership.onLost((reason) => {
+      log.error({ reason }, 'this replica lost the lead; exiting at once so that only the new leader routes and posts');
+      process.exit(1);
+    });
     return { secret, composed: app, port: await app.start() };
   };
   const startup = start();
@@ -66,7 +78,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
   const secretLine =
     secret.origin === 'env'
       ? '(from OKTA_HOOK_SECRET)'
-      : `${secret.value}   (${secret.origin === 'generated' ? 'generated now' : 'generated earlier'}, kept in ${config.dataDir})`;
+      : `${secret.value}   (${secret.origin === 'generated' ? 'generated now' : 'generated earlier'}, kept in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`;
   return [
     '',
     `oig-chatops is running${localMode ? ' in local mode: cards are printed here' : ''}`,
@@ -76,7 +88,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
     `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
     `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,
     config.databaseUrl
-      ? `  event store           PostgreSQL ${databaseName(config.databaseUrl)} (tasks, outboxes, checkpoints still in ${config.dataDir})`
+      ? `  state                 PostgreSQL ${databaseName(config.databaseUrl)} (events, tasks, outboxes, checkpoints; replicas welcome)`
       : `  data folder           ${config.dataDir} (${events} events stored)`,
     `  ASA audit poller      ${config.asa ? `on: team ${config.asa.team} at ${config.asa.baseUrl}, "${config.asa.pollCron}"` : 'off (set ASA_TEAM, ASA_KEY_ID, ASA_KEY_SECRET)'}`,
     `  System Log backfill   ${config.okta ? `on: ${config.okta.orgUrl}, every 5 minutes, ${oktaCredential(config.okta)}${config.systemLogPam ? ', with OPA audit events (pam.*)' : ''}` : 'off (set OKTA_ORG_URL and OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY)'}`,

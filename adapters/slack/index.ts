@@ -44,7 +44,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
   const log = deps.log.child({ component: 'slack' });
   const logger = boltLogger(log);
   const client = deliveryClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger, ...(tuning.timeoutMs ? { timeoutMs: tuning.timeoutMs } : {}) });
-  const delivery = await openChatDelivery(slackChat(client, slack.channels), { state: deps.state, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate });
+  const delivery = await openChatDelivery(slackChat(client, slack.channels), { state: deps.state, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate, waitForLead: deps.waitForLead });
   const { outbox, problems, loop } = delivery;
 
   let identity: Identity | undefined;
@@ -80,6 +80,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
 
   return {
     sink: delivery.sink,
+    lead: () => delivery.lead(),
     async start() {
       await checkToken();
       await delivery.start();

@@ -60,7 +60,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
   );
 
   const subscriptions = await Subscriptions.open(deps.state);
-  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { state: deps.state, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate });
+  const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { state: deps.state, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate, waitForLead: deps.waitForLead });
   const { outbox, problems } = delivery;
   const exports = new CsvExports();
 
@@ -80,6 +80,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
 
   return {
     sink: delivery.sink,
+    lead: () => delivery.lead(),
     async start() {
       const subs = subscriptions.list().length;
       log.info({ subscriptions: subs }, subs ? 'Teams ready' : 'Teams ready; no conversation is subscribed yet: add the bot to a team or write "@OIG oig subscribe" in a channel');

@@ -36,6 +36,8 @@ export interface ChatAdapterDeps {
   commands?: { tasks?: TaskSource; stats?: StatsSource; stillUsed?: StillUsedReader };
   /** one new message in flight at a time across every chat (post-gate.ts) */
   postGate?: PostGate;
+  /** a replica on PostgreSQL: the chat delivers only while this replica leads (lead()) */
+  waitForLead?: boolean;
   /** the work queue the manual-remediation buttons press; without it a press is answered "not available" */
   taskQueue?: TaskPresser;
 }
@@ -51,6 +53,8 @@ export interface ChatAdapter<Status extends { outbox: number }> {
   /** where the dispatcher and the work queue hand cards */
   sink: CardSink;
   start(): Promise<void>;
+  /** a replica that comes to lead starts delivering (with `waitForLead`; start() leaves it out then) */
+  lead(): Promise<void>;
   /** stops calling the chat; its outbox is durable */
   stop(): Promise<void>;
   status(): Status;

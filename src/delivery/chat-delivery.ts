@@ -35,8 +35,13 @@ export interface ChatDelivery<Message> {
   problems: DeliveryProblems;
   loop: DeliveryLoop;
   sink: OutboxSink<Message>;
-  /** keeps the references pruned and starts the loop (cards queued before a restart go first) */
+  /**
+   * Keeps the references pruned and starts the loop (cards queued before a restart go first); with
+   * `waitForLead`, nothing: the loop starts in lead().
+   */
   start(): Promise<void>;
+  /** a replica that comes to lead: reads what the last leader wrote to the outbox and references, then starts */
+  lead(): Promise<void>;
   /** stops calling the chat and closes the outbox and references (durable: a restart goes on from them) */
   stop(): Promise<void>;
   status(): DeliveryStatus;
@@ -50,6 +55,8 @@ export interface ChatDeliveryDeps {
   pacing?: Partial<PacingOptions> | undefined;
   /** one new message in flight at a time, shared by every chat of the bot (post-gate.ts); default: this chat's own */
   postGate?: PostGate | undefined;
+  /** a replica on PostgreSQL: one delivers at a time, the one that leads (compose.ts calls lead()) */
+  waitForLead?: boolean | undefined;
 }
 
 export async function openChatDelivery<Message>(transport: ChatTransport<Message>, d: ChatDeliveryDeps): Promise<ChatDelivery<Message>> {
@@ -66,6 +73,11 @@ export async function openChatDelivery<Message>(transport: ChatTransport<Message
   chatMetrics.outbox.set(outbox.size);
 
   let pruning: { stop(): void } | undefined;
+  const begin = async () => {
+    pruning = await refs.keepPruned(d.log, product);
+    if (outbox.size > 0) d.log.info({ cards: outbox.size }, `delivering ${product} cards queued before the restart`);
+    loop.start();
+  };
   return {
     outbox,
     refs,
@@ -73,9 +85,11 @@ export async function openChatDelivery<Message>(transport: ChatTransport<Message
     loop,
     sink,
     async start() {
-      pruning = await refs.keepPruned(d.log, product);
-      if (outbox.size > 0) d.log.info({ cards: outbox.size }, `delivering ${product} cards queued before the restart`);
-      loop.start();
+      if (!d.waitForLead) await begin();
+    },
+    async lead() {
+      await Promise.all([outbox.catchUp(), refs.catchUp()]);
+      await begin();
     },
     async stop() {
       pruning?.stop();

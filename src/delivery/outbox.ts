@@ -186,6 +186,11 @@ export class Outbox {
     });
   }
 
+  /** reads what another replica wrote since this one opened it (PostgreSQL; a replica that comes to lead) */
+  async catchUp(): Promise<void> {
+    await this.journal.catchUp?.();
+  }
+
   /** waits for pending writes and closes the journal's file */
   close(): Promise<void> {
     return this.journal.close();

@@ -30,6 +30,8 @@ export interface FollowUpDeps {
   log: Logger;
   /** the Okta API connection (compose.ts makes one for the whole bot); without it Verify says what to configure */
   okta?: OktaConnection;
+  /** whether this replica leads: reminders and background checks run on the leading one only (default: always) */
+  leading?: () => boolean;
   /** retry settings for the Okta calls (tests shorten them) */
   http?: Omit<HttpClientOptions, 'dispatcher' | 'log'>;
 }
@@ -44,9 +46,10 @@ export async function startFollowUp(deps: FollowUpDeps): Promise<FollowUp> {
     publish,
     retentionDays: config.retentionDays,
     log: log.child({ component: 'work-queue' }),
+    ...(deps.leading ? { leading: deps.leading } : {}),
     ...(okta ? { okta, verifyAfterMs: config.verifyAfterMs } : {}),
   });
-  const reminders = startReminders({ cron: config.reminderCron, source: queue, publish, log });
+  const reminders = startReminders({ cron: config.reminderCron, source: queue, publish, log, ...(deps.leading ? { leading: deps.leading } : {}) });
   return {
     queue,
     async stop() {

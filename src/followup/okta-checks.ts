@@ -32,6 +32,8 @@ export interface OktaChecksDeps {
   verifyAfterMs: readonly number[];
   now: () => number;
   log: Logger;
+  /** false on a replica that does not lead: the background checks run on the leading one only (default true) */
+  leading?: () => boolean;
 }
 
 const MAX_TIMER_MS = 3_600_000;
@@ -54,7 +56,7 @@ export class OktaChecks {
 
   /** run the due checks soon (a task opened, a task was done, the bot started) */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.d.leading?.() === false) return;
     if (this.running) {
       this.again = true;
       return;

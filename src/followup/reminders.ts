@@ -14,6 +14,8 @@ export interface ReminderDeps {
   publish: (cards: Card[]) => void;
   log: Logger;
   now?: () => number;
+  /** false on a replica that does not lead: one replica reminds (default: always) */
+  leading?: () => boolean;
 }
 
 /** one reminder now: returns how many tasks it named (0: nothing posted) */
@@ -27,6 +29,7 @@ export function remindNow(d: ReminderDeps): number {
 
 export function startReminders(d: ReminderDeps): ScheduledTask {
   const task = createTask(d.cron, () => {
+    if (d.leading?.() === false) return;
     try {
       const n = remindNow(d);
       if (n > 0) d.log.info({ overdue: n }, 'reminded of overdue manual-remediation tasks');

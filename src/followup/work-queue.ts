@@ -39,6 +39,8 @@ export interface WorkQueueDeps {
   retentionDays?: number;
   now?: () => number;
   log: Logger;
+  /** whether this replica leads (background checks run there only); default: always */
+  leading?: () => boolean;
 }
 
 export interface PressOutcome {
@@ -76,6 +78,7 @@ export class WorkQueue implements TaskSource {
           verifyAfterMs: d.verifyAfterMs ?? [],
           now: this.now,
           log: d.log,
+          ...(d.leading ? { leading: d.leading } : {}),
         })
       : undefined;
   }

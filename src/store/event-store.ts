@@ -67,6 +67,13 @@ export interface EventStore extends RouteContext {
   readonly lastSeq: number;
   /** the stored records with a log position after `seq`, in log order (what routing has not handled yet) */
   recordsAfter(seq: number): EventRecord[];
+  /**
+   * A store shared by several processes (PostgreSQL) tells `listener` about every record as it joins the
+   * read indexes after the load, in log order, whichever process appended it: what the leading replica
+   * routes (an own append may land after rows another replica wrote first). The embedded store has only
+   * its own appends, in order, and leaves this out.
+   */
+  onIndexed?(listener: (records: readonly EventRecord[]) => void): void;
   /** false while writes fail (a full disk, a read-only folder): /healthz answers 503 */
   health(): StoreHealth;
   /** drops events older than the retention window; returns how many */

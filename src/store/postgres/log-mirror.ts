@@ -20,6 +20,8 @@ export class LogMirror {
   /** committed by this process after the frontier, not indexed yet: by id, in log order */
   private readonly own = new Map<string, EventRecord>();
   private readonly strings = new StringPool();
+  /** told about records indexed after the start-up load, in log order (routing on the leading replica) */
+  onIndexed: ((records: readonly EventRecord[]) => void) | undefined;
 
   /** records this process committed (positions set, in log order); true when they were indexed at once */
   committed(records: readonly EventRecord[], mayIndex: boolean): boolean {
@@ -64,6 +66,7 @@ export class LogMirror {
     else this.indexes.addAll(records);
     for (const r of records) this.log.push(r);
     this.frontier = records[records.length - 1]!.seq!;
+    if (!loading) this.onIndexed?.(records);
   }
 
   /** true when waiting for rows before them to be read */

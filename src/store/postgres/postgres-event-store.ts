@@ -216,6 +216,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** the position through which this replica has read the log (its own appends and the other replicas') */
+  onIndexed(listener: (records: readonly EventRecord[]) => void): void {
+    this.mirror.onIndexed = listener;
+  }
+
   get lastSeq(): number {
     return this.mirror.frontier;
   }
