@@ -5,7 +5,7 @@
  * runs on. The command itself runs as a process for what the user sees: exit codes, progress, a second run.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { asaCheckpointFile } from '../../src/asa/asa-checkpoint.ts';
+import { resolveHookSecret } from '../../src/okta/hook-secret.ts';
 import type { EventRecord } from '../../src/domain/records.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
 import { Outbox } from '../../src/delivery/outbox.ts';
@@ -98,6 +99,8 @@ async function botDataDir(): Promise<string> {
   await (await TaskFile.open(files)).putAll([task('t1'), task('t2')]);
   await (await AuditFile.open(files)).append({ at: recent(1), taskId: 't1', action: 'claim', actor: { id: 'U1', name: 'Rita', via: 'slack' }, result: 'ok' });
   await asaCheckpointFile(files).open().then((c) => c.update((d) => Object.assign(d, { offset: 'asa-offset-42', lastPageSize: 17 })));
+  // generated at the first start without OKTA_HOOK_SECRET, and entered in Okta's event hook
+  await resolveHookSecret(undefined, dir);
   return dir;
 }
 
@@ -165,6 +168,9 @@ describePg('copy-to-postgres', () => {
     expect(refs.get('decision:item-1')).toMatchObject({ channel: 'C0POSTED1', ts: '1700000000.000100' });
     await outbox.close();
     await refs.close();
+    // the bot on the database answers Okta with the secret Okta has
+    const secret = (await readFile(path.join(dir, 'okta-hook-secret'), 'utf8')).trim();
+    expect(await resolveHookSecret(undefined, await dataDir(), state)).toEqual({ value: secret, origin: 'database' });
   });
 
   it('translates the routing cursor and the outbox position across a gap in the lowdb log (retention)', async () => {
@@ -196,7 +202,7 @@ describePg('copy-to-postgres', () => {
     expect(again).toContainEqual(expect.stringMatching(/^events: all 9 already copied \(checked in \d+\.\d s\)$/));
     expect(again).toContain("asa-checkpoint: the database holds a different version (the bot has run on it already?): kept the database's, DATA_DIR's is not copied");
     expect(again.find((l) => l.startsWith('documents:'))).toBe(
-      'documents: 3 already copied (routing, manual-tasks, manual-task-audit); 1 kept as the database has them (asa-checkpoint); ' +
+      'documents: 4 already copied (routing, manual-tasks, manual-task-audit, okta-hook-secret); 1 kept as the database has them (asa-checkpoint); ' +
         '4 not in DATA_DIR (asa-runs, system-log-backfill, system-log-runs, teams-subscriptions)',
     );
     expect(again.find((l) => l.startsWith('journals:'))).toBe('journals: 2 already copied (slack-outbox, slack-messages); 2 not in DATA_DIR (teams-outbox, teams-messages)');

@@ -14,9 +14,11 @@
  * there before is read from its table (migrations/003-state.sql), as the store offers no call for it.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
+import { HOOK_SECRET_FILE } from '../../okta/hook-secret.ts';
 import { stateJournalPaths } from '../../store/journal-files.ts';
 import type { JournalTuning } from '../../store/journal.ts';
 import type { PgStateStore } from '../../store/postgres/pg-state-store.ts';
@@ -43,6 +45,7 @@ type Outcomes = Map<string, Outcome>;
 export async function copyState(o: CopyStateOptions): Promise<string[]> {
   const docs: Outcomes = new Map();
   for (const { name, position } of DOCUMENTS) docs.set(name, await copyDocument(o, name, position));
+  docs.set(HOOK_SECRET_FILE, await copyHookSecret(o));
   const journals: Outcomes = new Map();
   for (const j of JOURNALS) journals.set(j.name, await copyJournal(o, j));
   return [summary('documents', docs), summary('journals', journals)];
@@ -53,10 +56,38 @@ type AnyDoc = Record<string, unknown>;
 async function copyDocument(o: CopyStateOptions, name: string, position: string | undefined): Promise<Outcome> {
   if (!existsSync(path.join(o.files.dataDir, 'state', `${name}.json`))) return 'not in DATA_DIR';
   const source = await o.files.doc<AnyDoc>(name, {}).open();
-  const want = translated(structuredClone(source.data) as AnyDoc, position, o, name);
+  return putDocument(o, name, translated(structuredClone(source.data) as AnyDoc, position, o, name));
+}
+
+/**
+ * The generated hook secret (okta/hook-secret.ts): a file in DATA_DIR, a document in PostgreSQL. Okta's
+ * event hook is configured with it, so a bot on the database must answer with the same one.
+ */
+async function copyHookSecret(o: CopyStateOptions): Promise<Outcome> {
+  let value: string;
+  try {
+    value = (await readFile(path.join(o.files.dataDir, HOOK_SECRET_FILE), 'utf8')).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'not in DATA_DIR';
+    throw e;
+  }
+  // shorter is not a secret the bot would use (it makes a new one)
+  if (value.length < 16) return 'not in DATA_DIR';
+  const outcome = await putDocument(o, HOOK_SECRET_FILE, { value }, true);
+  if (outcome === 'kept the database') {
+    o.say(
+      `${HOOK_SECRET_FILE}: Okta's event hook sends the secret of DATA_DIR/${HOOK_SECRET_FILE}, the bot on the database answers with its own: ` +
+        `set OKTA_HOOK_SECRET to the value in that file, or put the database's in the event hook's settings in Okta`,
+    );
+  }
+  return outcome;
+}
+
+/** writes the document unless the database has it; `quiet`: no line about a different version (a secret) */
+async function putDocument(o: CopyStateOptions, name: string, want: AnyDoc, quiet = false): Promise<Outcome> {
   const target = await o.target.doc<AnyDoc>(name, {}).open();
   // version 0: the database has no such document yet
-  if (target.version > 0) return compared(o, name, target.data, want);
+  if (target.version > 0) return compared(o, name, target.data, want, quiet);
   await target.update((d) => {
     for (const k of Object.keys(d)) delete d[k];
     Object.assign(d, want);
@@ -93,9 +124,9 @@ function translated(doc: AnyDoc, field: string | undefined, o: CopyStateOptions,
   return doc;
 }
 
-function compared(o: CopyStateOptions, name: string, held: unknown, want: unknown): Outcome {
+function compared(o: CopyStateOptions, name: string, held: unknown, want: unknown, quiet = false): Outcome {
   if (isDeepStrictEqual(held, want)) return 'already copied';
-  o.say(`${name}: the database holds a different version (the bot has run on it already?): kept the database's, DATA_DIR's is not copied`);
+  if (!quiet) o.say(`${name}: the database holds a different version (the bot has run on it already?): kept the database's, DATA_DIR's is not copied`);
   return 'kept the database';
 }
 
