@@ -203,9 +203,10 @@ describePg('PostgreSQL state store', () => {
       await box.remove(item.id, item.version);
     }
     await box.close();
-    const [{ snapshot_seq, last_seq, ops }] = await sql<{ snapshot_seq: string; last_seq: string; ops: number }>(
+    const [head] = await sql<{ snapshot_seq: string; last_seq: string; ops: number }>(
       "SELECT snapshot_seq, last_seq, (SELECT count(*)::int FROM state_journal_ops WHERE name = 'slack-outbox') AS ops FROM state_journals WHERE name = 'slack-outbox'",
     );
+    const { snapshot_seq, last_seq, ops } = head!;
     expect(Number(last_seq)).toBe(350);
     expect(Number(snapshot_seq)).toBeGreaterThan(300);
     expect(ops).toBe(350 - Number(snapshot_seq));

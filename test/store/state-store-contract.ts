@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cards/card.ts';
 import { MessageRefs } from '../../src/delivery/message-refs.ts';
-import { Outbox, type OutboxItem } from '../../src/delivery/outbox.ts';
+import { Outbox } from '../../src/delivery/outbox.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 
 /** where a store keeps its state; each `open()` is a new store instance over the same state */

@@ -1,8 +1,10 @@
 /**
  * The SQL of the PostgreSQL state journals (migrations/003-state.sql: state_journals, state_journal_ops),
- * for pg-state-journal.ts: create, read back, append a batch of changes behind the fence, compact.
+ * for pg-state-journal.ts: create, read back (and rebuild the state), append a batch of changes behind the
+ * fence, compact.
  */
 import type pg from 'pg';
+import type { JournalledState, StateKind } from '../state-journal.ts';
 
 /** what is stored of one journal: a snapshot and the changes after it (texts, parsed by the caller) */
 export interface StoredJournal {
@@ -105,4 +107,11 @@ export async function compactJournal(pool: pg.Pool, name: string, seq: number, s
   } finally {
     client.release(broken);
   }
+}
+
+/** the state a stored journal holds: its snapshot decoded, its changes applied in order */
+export function rebuild<S extends JournalledState<Op>, Op>(kind: StateKind<S>, stored: StoredJournal): S {
+  const state = kind.decode(JSON.parse(stored.snapshot!));
+  for (const o of stored.ops) state.apply(JSON.parse(o.text) as Op);
+  return state;
 }

@@ -26,33 +26,22 @@ import type { JournalledState, StateKind } from '../state-journal.ts';
 import type { StateJournal } from '../state-store.ts';
 import { loggableError } from './connection-error.ts';
 import type { Database } from './database.ts';
-import { appendOps, compactJournal, createJournal, readJournal, type StoredJournal } from './pg-journal-sql.ts';
+import { CommitQueue, type Waiting } from './pg-commit-queue.ts';
+import { JournalFencedError, knownFailed } from './pg-journal-fence.ts';
+import { appendOps, compactJournal, createJournal, readJournal, rebuild, type StoredJournal } from './pg-journal-sql.ts';
 
 const DEFAULT_FLOOR = 1024 * 1024;
 const GROWTH = 4;
 /** a write takes commits until their changes pass this many bytes (one statement's parameter stays modest) */
 const BATCH_BYTES = 4 * 1024 * 1024;
 
-export class JournalFencedError extends AppError {
-  constructor(name: string) {
-    super('STATE_JOURNAL_FENCED', `another replica wrote journal ${name}; this process no longer writes it (it must catch up first, as a new leader does)`);
-  }
-}
-
-interface Waiting<S> {
-  plan: (state: Readonly<S>) => Planned<unknown, unknown>;
-  resolve: (result: unknown) => void;
-  reject: (err: unknown) => void;
-}
-
-/** work that runs between two writes, in its place among the commits (catchUp) */
-interface Between {
-  run: () => Promise<void>;
-}
+export { JournalFencedError } from './pg-journal-fence.ts';
 
 export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJournal<S, Op> {
-  private waiting: Array<Waiting<S> | Between> = [];
-  private running: Promise<void> | undefined;
+  private readonly queue = new CommitQueue<S>(async () => {
+    await this.writeBatch();
+    await this.compactIfDue();
+  });
   private closed = false;
   /** the last change in `state` (ahead of `durable` only while a write runs) */
   private seq: number;
@@ -110,15 +99,12 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
 
   commit<R>(plan: (state: Readonly<S>) => Planned<Op, R>): Promise<R> {
     if (this.closed) return Promise.reject(new AppError('STATE_CLOSED', `the state journal ${this.name} is closed`));
-    return new Promise<R>((resolve, reject) => {
-      this.waiting.push({ plan, resolve: resolve as (r: unknown) => void, reject });
-      this.running ??= this.drain();
-    });
+    return this.queue.commit(plan);
   }
 
   /** applies the changes another writer made after this process's position (before this one writes again) */
   catchUp(): Promise<void> {
-    return this.between(async () => {
+    return this.queue.between(async () => {
       const stored = this.stale ? undefined : await readJournal(this.db.pool, this.name, this.seq);
       // compacted past this position (or unsure what this process holds): the whole state again
       if (!stored || stored.snapshot !== undefined) {
@@ -136,58 +122,27 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
   /** waits for pending commits; later ones are refused */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running) await this.running;
-  }
-
-  private between(fn: () => Promise<void>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ run: () => fn().then(resolve, reject) });
-      this.running ??= this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    // commits made in this turn of the event loop join the first write
-    await new Promise((r) => setImmediate(r));
-    while (this.waiting.length > 0) {
-      const head = this.waiting[0]!;
-      if ('run' in head) {
-        this.waiting.shift();
-        await head.run();
-        continue;
-      }
-      await this.writeBatch();
-      await this.compactIfDue();
-    }
-    this.running = undefined;
-  }
-
-  /** the commits waiting before the next `between` work */
-  private takeCommit(): Waiting<S> | undefined {
-    const head = this.waiting[0];
-    if (!head || 'run' in head) return undefined;
-    this.waiting.shift();
-    return head;
+    await this.queue.idle();
   }
 
   /** plans what waits (up to BATCH_BYTES of changes), applies it in memory, writes it in one statement */
   private async writeBatch(): Promise<void> {
     if (this.fenced) {
-      for (let w = this.takeCommit(); w; w = this.takeCommit()) w.reject(new JournalFencedError(this.name));
+      for (let w = this.queue.take(); w; w = this.queue.take()) w.reject(new JournalFencedError(this.name));
       return;
     }
     if (this.stale) {
       try {
         await this.reload();
       } catch (err) {
-        for (let w = this.takeCommit(); w; w = this.takeCommit()) w.reject(err);
+        for (let w = this.queue.take(); w; w = this.queue.take()) w.reject(err);
         return;
       }
     }
     const texts: string[] = [];
     const held: Array<{ w: Waiting<S>; result: unknown }> = [];
     let size = 0;
-    for (let w = this.takeCommit(); w; w = size < BATCH_BYTES ? this.takeCommit() : undefined) {
+    for (let w = this.queue.take(); w; w = size < BATCH_BYTES ? this.queue.take() : undefined) {
       let planned: Planned<unknown, unknown>;
       try {
         planned = w.plan(this.current);
@@ -282,17 +237,4 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
       this.log.warn({ err: loggableError(err), journal: this.name }, 'could not compact the state journal; it keeps growing until it can');
     }
   }
-}
-
-function rebuild<S extends JournalledState<Op>, Op>(kind: StateKind<S>, stored: StoredJournal): S {
-  const state = kind.decode(JSON.parse(stored.snapshot!));
-  for (const o of stored.ops) state.apply(JSON.parse(o.text) as Op);
-  return state;
-}
-
-/** the server answered the statement with an error: it was rolled back. Anything else (a broken connection) may have committed. */
-function knownFailed(err: unknown): boolean {
-  if (err instanceof JournalFencedError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08');
 }
