@@ -100,6 +100,8 @@ export class ForwardedCards {
       await this.listen();
       this.woken = false;
       const outcome = await this.drainSome(deliver, failures === 0);
+      // a stop while the batch was handed over has woken nobody yet
+      if (this.stopping) break;
       if (outcome === 'failed') {
         await this.backoff.sleep(backoffMs(++failures, this.retryBaseMs, RETRY_MAX_MS));
         continue;
