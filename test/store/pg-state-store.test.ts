@@ -136,8 +136,8 @@ describePg('PostgreSQL state store', () => {
 
   it('a second writer on a stale state is refused, its state unchanged; after catchUp it writes on', async () => {
     const [a, b] = [replica(), replica()];
-    const ja = (await a.journal<Numbers, { push: number }>('slack-outbox', numbers)) as PgStateJournal<Numbers, { push: number }>;
-    const jb = (await b.journal<Numbers, { push: number }>('slack-outbox', numbers)) as PgStateJournal<Numbers, { push: number }>;
+    // both open the new journal at once (both replicas start together)
+    const [ja, jb] = await Promise.all([a.journal<Numbers, { push: number }>('slack-outbox', numbers), b.journal<Numbers, { push: number }>('slack-outbox', numbers)]);
     await ja.commit(push(1));
     await ja.commit(push(2));
     // b opened before a wrote: its state is stale, and several commits share one refused write
@@ -221,12 +221,28 @@ describePg('PostgreSQL state store', () => {
     await refs.set('k:1', { channel: 'C', ts: '1', at: 1 });
     // the database refuses the next write (a CHECK the test adds): the statement fails, nothing is stored
     await sql("ALTER TABLE state_journal_ops ADD CONSTRAINT no_two CHECK (op::text NOT LIKE '%k:2%')");
-    await expect(refs.set('k:2', { channel: 'C', ts: '2', at: 2 })).rejects.toThrow(/no_two/);
+    const err = await refs.set('k:2', { channel: 'C', ts: '2', at: 2 }).then(() => undefined, (e: unknown) => e);
+    // what failed and the server's words, never the driver's error object (it can reach the password)
+    expect(err).toMatchObject({ code: 'STATE_DATABASE', sqlState: '23514' });
+    expect((err as Error).message).toMatch(/^writing the state journal teams-messages failed in PostgreSQL: .*no_two.* \(23514\)$/);
     expect([refs.size, refs.get('k:2')]).toEqual([1, undefined]);
     await sql('ALTER TABLE state_journal_ops DROP CONSTRAINT no_two');
     await refs.set('k:3', { channel: 'C', ts: '3', at: 3 });
     const again = await MessageRefs.open(replica(), 'teams-messages');
     expect([again.size, again.get('k:3')?.ts, again.get('k:2')]).toEqual([2, '3', undefined]);
+  });
+
+  it('a document write the database refuses rejects and leaves data as it was; the next one works', async () => {
+    const doc = await replica().doc('manual-task-audit', { entries: [] as string[] }).open();
+    await doc.update((d) => void d.entries.push('claimed'));
+    await sql("ALTER TABLE state_docs ADD CONSTRAINT no_done CHECK (data::text NOT LIKE '%done%')");
+    const err = await doc.update((d) => void d.entries.push('done')).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STATE_DATABASE', sqlState: '23514' });
+    expect((err as Error).message).toMatch(/^changing the state document manual-task-audit failed in PostgreSQL: .*no_done/);
+    expect(doc.data).toEqual({ entries: ['claimed'] });
+    await sql('ALTER TABLE state_docs DROP CONSTRAINT no_done');
+    await doc.update((d) => void d.entries.push('done'));
+    expect(doc.data).toEqual({ entries: ['claimed', 'done'] });
   });
 
   it('shares a database it was given and leaves it open; its own pool holds at most 4 connections', async () => {

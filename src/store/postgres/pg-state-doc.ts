@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { StateDoc } from '../state-store.ts';
 import type { Database } from './database.ts';
+import { stateDatabaseError } from './pg-journal-fence.ts';
 
 /** what a document needs from its store */
 export interface DocHost {
@@ -50,7 +51,9 @@ export class PgStateDoc<T extends object> implements StateDoc<T> {
   /** reads the stored document (or keeps the defaults when there is none yet), and follows it from then on */
   async open(): Promise<this> {
     const db = await this.host.database();
-    const { rows } = await db.pool.query<{ version: string; data: string }>('SELECT version, data::text AS data FROM state_docs WHERE name = $1', [this.name]);
+    const { rows } = await db.pool
+      .query<{ version: string; data: string }>('SELECT version, data::text AS data FROM state_docs WHERE name = $1', [this.name])
+      .catch((err: unknown) => Promise.reject(stateDatabaseError(err, `reading the state document ${this.name}`)));
     if (rows[0]) this.offer(Number(rows[0].version), rows[0].data);
     this.host.follow(this as PgStateDoc<object>);
     return this;
@@ -86,8 +89,10 @@ export class PgStateDoc<T extends object> implements StateDoc<T> {
 
   private async write(change: (draft: T) => void): Promise<void> {
     const db = await this.host.database();
-    const client = await db.pool.connect();
+    const client = await db.pool.connect().catch((err: unknown) => Promise.reject(stateDatabaseError(err, `changing the state document ${this.name}`)));
     let broken: Error | undefined;
+    /** the change's own error, passed on as it is */
+    let own: unknown;
     try {
       await client.query('BEGIN');
       let row = await this.lock(client);
@@ -98,7 +103,12 @@ export class PgStateDoc<T extends object> implements StateDoc<T> {
       }
       const newest = row.data ?? this.text;
       const draft = JSON.parse(newest) as T;
-      change(draft);
+      try {
+        change(draft);
+      } catch (err) {
+        own = err;
+        throw err;
+      }
       const text = JSON.stringify(draft);
       const version = Number(row.version) + 1;
       await client.query(
@@ -115,7 +125,7 @@ export class PgStateDoc<T extends object> implements StateDoc<T> {
       this.host.follow(this as PgStateDoc<object>);
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
+      throw err === own ? err : stateDatabaseError(err, `changing the state document ${this.name}`);
     } finally {
       // a connection that could not even roll back is not handed out again
       client.release(broken);

@@ -27,7 +27,7 @@ import type { StateJournal } from '../state-store.ts';
 import { loggableError } from './connection-error.ts';
 import type { Database } from './database.ts';
 import { CommitQueue, type Waiting } from './pg-commit-queue.ts';
-import { JournalFencedError, knownFailed } from './pg-journal-fence.ts';
+import { JournalFencedError, knownFailed, stateDatabaseError } from './pg-journal-fence.ts';
 import { appendOps, compactJournal, createJournal, readJournal, rebuild, type StoredJournal } from './pg-journal-sql.ts';
 
 const DEFAULT_FLOOR = 1024 * 1024;
@@ -72,8 +72,13 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
 
   static async open<S extends JournalledState<Op>, Op>(db: Database, name: string, kind: StateKind<S>, o: JournalTuning & { log: Logger }): Promise<PgStateJournal<S, Op>> {
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`journal name must be lower-case letters, digits and dashes: ${name}`);
-    await createJournal(db.pool, name, JSON.stringify(kind.create().encode()));
-    const stored = (await readJournal(db.pool, name))!;
+    let stored: StoredJournal;
+    try {
+      await createJournal(db.pool, name, JSON.stringify(kind.create().encode()));
+      stored = (await readJournal(db.pool, name))!;
+    } catch (err) {
+      throw stateDatabaseError(err, `reading the state journal ${name}`);
+    }
     const state = rebuild<S, Op>(kind, stored);
     return new PgStateJournal<S, Op>(db, name, kind, o.log, o.floorBytes ?? DEFAULT_FLOOR, state, stored);
   }
@@ -105,18 +110,25 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
   /** applies the changes another writer made after this process's position (before this one writes again) */
   catchUp(): Promise<void> {
     return this.queue.between(async () => {
-      const stored = this.stale ? undefined : await readJournal(this.db.pool, this.name, this.seq);
-      // compacted past this position (or unsure what this process holds): the whole state again
-      if (!stored || stored.snapshot !== undefined) {
-        await this.reload();
-        this.fenced = false;
-        return;
+      try {
+        await this.readOn();
+      } catch (err) {
+        throw stateDatabaseError(err, `catching up the state journal ${this.name}`);
       }
+    });
+  }
+
+  private async readOn(): Promise<void> {
+    const stored = this.stale ? undefined : await readJournal(this.db.pool, this.name, this.seq);
+    // compacted past this position (or unsure what this process holds): the whole state again
+    if (!stored || stored.snapshot !== undefined) {
+      await this.reload();
+    } else {
       for (const o of stored.ops) this.current.apply(JSON.parse(o.text) as Op);
       this.opsBytes += stored.ops.reduce((n, o) => n + o.text.length, 0);
       this.seq = this.durable = stored.lastSeq;
-      this.fenced = false;
-    });
+    }
+    this.fenced = false;
   }
 
   /** waits for pending commits; later ones are refused */
@@ -162,7 +174,7 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
       } catch (err) {
         // a half-applied change: nothing of this batch is written, the state is read back
         held.push({ w, result: undefined });
-        await this.fail(held, err, true);
+        await this.fail(held, err, true, err);
         return;
       }
       texts.push(text);
@@ -193,9 +205,9 @@ export class PgStateJournal<S extends JournalledState<Op>, Op> implements StateJ
    * otherwise (the connection broke: it may have committed) to what the database holds. Fenced (another
    * writer moved the head): refused from now on, until catchUp().
    */
-  private async fail(held: Array<{ w: Waiting<S> }>, err: unknown, known: boolean): Promise<void> {
+  private async fail(held: Array<{ w: Waiting<S> }>, err: unknown, known: boolean, own?: unknown): Promise<void> {
     const fenced = err instanceof JournalFencedError || (err as { code?: string }).code === '23505';
-    const reason = fenced && !(err instanceof JournalFencedError) ? new JournalFencedError(this.name) : err;
+    const reason = own ?? (fenced ? new JournalFencedError(this.name) : stateDatabaseError(err, `writing the state journal ${this.name}`));
     this.stale = true;
     if (fenced) this.fenced = true;
     try {
