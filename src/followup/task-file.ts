@@ -55,6 +55,21 @@ export class TaskFile {
     });
   }
 
+  /**
+   * Changes one task as it stands in the store now, not as this process last saw it: with replicas on
+   * PostgreSQL a press on another replica may have changed it a moment ago (the document's change runs on
+   * the newest version under its row lock). `change` returns the new entry, or undefined to leave it; it
+   * is not called for an unknown id. Resolves with the stored entry after the change.
+   */
+  async change(id: string, change: (entry: StoredTask) => StoredTask | undefined): Promise<StoredTask | undefined> {
+    await this.file.update((d) => {
+      const entry = Object.hasOwn(d.tasks, id) ? d.tasks[id] : undefined;
+      const next = entry && change(entry);
+      if (next) d.tasks[id] = next;
+    });
+    return this.get(id);
+  }
+
   /** forgets done tasks finished more than `retentionDays` ago; returns how many */
   async prune(retentionDays: number, now: number): Promise<number> {
     const cutoff = now - retentionDays * DAY_MS;

@@ -19,7 +19,7 @@ import { isAllowed } from './permissions.ts';
 import type { Actor, ManualTask, TaskActionName, TaskAudit, TaskSource } from './task.ts';
 import { taskCard, verifyReplyCard } from './task-card.ts';
 import { actorName } from './task-rules.ts';
-import { TaskFile } from './task-file.ts';
+import { TaskFile, type StoredTask } from './task-file.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { transition } from './task-rules.ts';
 import { VERIFY_NOT_CONFIGURED } from './verify-access.ts';
@@ -184,21 +184,27 @@ export class WorkQueue implements TaskSource {
     }
     if (action === 'verify') return this.verify(taskId, actor);
     return this.serial(async () => {
-      const entry = this.tasks.get(taskId)!;
       const at = new Date(this.now()).toISOString();
-      const t = transition(entry.task, action, actor, at);
-      if (t.next) {
+      let t: ReturnType<typeof transition> | undefined;
+      let drift: StoredTask['drift'];
+      // decided on the task as stored now: another replica's press a moment ago counts (task-file.ts)
+      const stored = await this.tasks.change(taskId, (entry) => {
+        t = transition(entry.task, action, actor, at);
+        if (!t.next) return undefined;
         // done: drift checks start; reopened: they stop; done again later: they start over
-        const drift = driftAfter(entry.task, t.next, at, entry.drift);
+        drift = driftAfter(entry.task, t.next, at, entry.drift);
         const next = { ...entry, task: t.next };
         if (drift) next.drift = drift;
         else delete next.drift;
-        await this.tasks.put(next);
-        this.d.publish([taskCard(next)]);
+        return next;
+      });
+      if (!t || !stored) return { result: 'unknown_task', message: 'This button points to a task the bot does not know (it may have been removed). Nothing was changed.' };
+      if (t.next) {
+        this.d.publish([taskCard(stored)]);
         if (drift) this.checks?.kick();
       }
       await this.record(taskId, action, actor, t.result, t.result === 'ok' ? undefined : t.message);
-      return { result: t.result, message: t.message, task: t.next ?? entry.task };
+      return { result: t.result, message: t.message, task: stored.task };
     });
   }
 
