@@ -3,7 +3,8 @@
  *
  *   - POST /api/messages on the bot's one server: Bot Framework activities through TeamsTransport
  *     (bot-framework/transport.ts, the only botbuilder import), dispatched by turns/turn-handler.ts;
- *   - GET /teams/exports: the CSV downloads of `oig export …` (csv-exports.ts);
+ *   - GET /teams/exports: the CSV downloads of `oig export …` (csv-exports.ts; in PostgreSQL with DATABASE_URL,
+ *     so any replica serves them);
  *   - `sink` queues cards durably for every subscribed conversation; the same delivery core as Slack
  *     (src/delivery/chat-delivery.ts) posts them through Teams' transport (delivery/teams-chat.ts),
  *     honouring Teams' 429s per conversation.
@@ -62,7 +63,7 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
   const subscriptions = await Subscriptions.open(deps.state);
   const delivery = await openChatDelivery(teamsChat(bf, subscriptions), { state: deps.state, metrics: deps.metrics, log, pacing: tuning.pacing, postGate: deps.postGate, waitForLead: deps.waitForLead });
   const { outbox, problems } = delivery;
-  const exports = new CsvExports();
+  const exports = await CsvExports.open(deps.state, log);
 
   const commands = chatCommandDeps(deps, outbox, problems);
   const turnDeps: TurnDeps = {

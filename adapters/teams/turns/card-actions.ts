@@ -10,9 +10,11 @@
  * is edited by the work queue either way.
  */
 import type { ActionId } from '../../../src/cards/card.ts';
+import { AppError } from '../../../src/errors.ts';
 import { needsEmail } from '../../../src/followup/permissions.ts';
 import type { TaskActionName } from '../../../src/followup/task.ts';
 import { exportPath } from '../csv-exports.ts';
+import type { ExportLink } from '../export-files.ts';
 import { ANSWER_VERB, MORE_VERB, answerPlaceholder, renderAnswer, renderExportLink } from '../render/render-answer.ts';
 import { renderCard } from '../render/render-card.ts';
 import type { InvokeReply, Turn } from '../teams-types.ts';
@@ -101,10 +103,16 @@ async function showAnswer(turn: Turn, data: Record<string, unknown>, d: TurnDeps
   }
   const userIds = asker ? [asker] : undefined;
   if (typeof data.export === 'string') {
-    const token = d.exports.tokenOf(data.export, from?.id);
-    const file = token !== undefined ? d.exports.get(token) : undefined;
-    if (token === undefined || !file) return messageReply('This export link is older than an hour. Run the export again.');
-    return cardReply(renderExportLink(file.title, `${req.publicUrl}${exportPath(token)}`, file.rows, command, userIds ? { view: data.export, userIds } : undefined));
+    let link: ExportLink | undefined;
+    try {
+      link = await d.exports.linkOf(data.export, from?.id);
+    } catch (err) {
+      // the export store in PostgreSQL did not answer: the asker is told, to the clicker only
+      if (err instanceof AppError) return messageReply(err.message);
+      throw err;
+    }
+    if (!link) return messageReply('This export link is older than an hour. Run the export again.');
+    return cardReply(renderExportLink(link.title, `${req.publicUrl}${exportPath(link.token)}`, link.rows, command, userIds ? { view: data.export, userIds } : undefined));
   }
   return cardReply(renderAnswer(teamsAnswerPage(command, d.commands, page), command, userIds ? { userIds } : {}));
 }

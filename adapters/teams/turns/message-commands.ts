@@ -9,6 +9,7 @@
  * gets the data.
  */
 import { chatCommand } from '../../../src/commands/engine.ts';
+import { AppError } from '../../../src/errors.ts';
 import { isAllowed, needsEmail } from '../../../src/followup/permissions.ts';
 import { exportPath } from '../csv-exports.ts';
 import { answerPlaceholder, renderAnswer, renderExportLink, renderNotice } from '../render/render-answer.ts';
@@ -64,13 +65,21 @@ async function answer(turn: Turn, text: string, d: TurnDeps, req: RequestInfo, w
   let view: string | undefined;
   if (cmd.csv) {
     const file = cmd.csv();
-    const token = d.exports.add(file);
+    let token: string;
+    try {
+      token = await d.exports.add(file);
+      if (!personal && asker) view = await d.exports.viewFor(token, asker);
+    } catch (err) {
+      // the export store in PostgreSQL did not answer: say so instead of leaving the asker without a reply
+      if (!(err instanceof AppError)) throw err;
+      await turn.reply(cardMessage(renderNotice(err.message)));
+      return;
+    }
     d.log.info({ kind: cmd.parsed.query.kind, rows: file.rows }, 'Teams export ready');
     if (personal || !asker) {
       await turn.reply(cardMessage(renderExportLink(file.title, `${req.publicUrl}${exportPath(token)}`, file.rows, text), `${file.title}: CSV`));
       return;
     }
-    view = d.exports.viewFor(token, asker);
   }
   if (personal || !asker) {
     await turn.reply(cardMessage(renderAnswer(teamsPage(cmd), text), `oig ${text}`.trim()));
