@@ -74,8 +74,12 @@ export function maxPerSecond(calls: ReadonlyArray<{ channel?: string | undefined
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-/** posts the burst to the bot's hook route over `seconds`; resolves with when it started (performance.now) */
-export async function postBurst(botUrl: string, secret: string, events: number, seconds: number): Promise<number> {
+/**
+ * posts the burst to the bot's hook route over `seconds`; resolves with when it started (performance.now).
+ * Several URLs (replicas behind a load balancer, bench/pg-replica-burst.ts): deliveries go to each in turn.
+ */
+export async function postBurst(botUrl: string | readonly string[], secret: string, events: number, seconds: number): Promise<number> {
+  const urls = typeof botUrl === 'string' ? [botUrl] : botUrl;
   const all = closeBurst(events);
   const bodies: string[] = [];
   for (let i = 0; i < all.length; i += BATCH) bodies.push(JSON.stringify(envelope(all.slice(i, i + BATCH))));
@@ -85,7 +89,7 @@ export async function postBurst(botUrl: string, secret: string, events: number, 
   for (const [k, body] of bodies.entries()) {
     await sleep(started + k * gap - performance.now());
     sent.push(
-      fetch(`${botUrl}/okta/hooks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: secret }, body }).then(async (r) => {
+      fetch(`${urls[k % urls.length]!}/okta/hooks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: secret }, body }).then(async (r) => {
         await r.arrayBuffer();
         return r.status;
       }),

@@ -18,8 +18,29 @@ import { percentile, round } from './stats.ts';
  *
  * Run alone: `npx tsx bench/oig-query.ts [events]` prints one JSON line.
  */
-const SECRET = 'bench-oig-signing-secret-0123456789';
+export const OIG_SIGNING_SECRET = 'bench-oig-signing-secret-0123456789';
+const SECRET = OIG_SIGNING_SECRET;
 const MIX = ['revokes', 'revokes since 7d', 'campaign Campaign 7', 'user user123@example.com', 'resource App 42', 'requests open', 'stats', 'user User 4', 'revokes campaign campaign 3 since 30d'];
+
+/**
+ * Posts the MIX of signed commands to a bot whose Slack signing secret is OIG_SIGNING_SECRET: one warm-up
+ * round (JIT, the first connection), then 20 rounds timed one after another; resolves with the times, ms.
+ * bench/pg-oig-query.ts times the bot on PostgreSQL with it.
+ */
+export async function timeCommands(base: string): Promise<number[]> {
+  for (const text of MIX) await (await postSlashCommand(base, text, { secret: SECRET })).arrayBuffer();
+  const times: number[] = [];
+  for (let round_ = 0; round_ < 20; round_++) {
+    for (const text of MIX) {
+      const t0 = performance.now();
+      const res = await postSlashCommand(base, text, { secret: SECRET });
+      const body = await res.text();
+      times.push(performance.now() - t0);
+      if (res.status !== 200 || !body.includes('matched')) throw new Error(`/oig ${text} answered ${res.status}: ${body.slice(0, 200)}`);
+    }
+  }
+  return times;
+}
 
 export async function benchOigQuery(events = 1_000_000): Promise<{ events: number; queries: number; p50ms: number; p99ms: number; loadSeconds: number }> {
   const fake = await FakeSlack.start();
@@ -42,19 +63,7 @@ export async function benchOigQuery(events = 1_000_000): Promise<{ events: numbe
       for (let i = 0; i < records.length; i += 5000) await bot.store.append(records.slice(i, i + 5000));
     }
     const loadSeconds = (performance.now() - started) / 1000;
-    const base = `http://127.0.0.1:${port}`;
-    // warm-up: JIT and the first connection
-    for (const text of MIX) await (await postSlashCommand(base, text, { secret: SECRET })).arrayBuffer();
-    const times: number[] = [];
-    for (let round_ = 0; round_ < 20; round_++) {
-      for (const text of MIX) {
-        const t0 = performance.now();
-        const res = await postSlashCommand(base, text, { secret: SECRET });
-        const body = await res.text();
-        times.push(performance.now() - t0);
-        if (res.status !== 200 || !body.includes('matched')) throw new Error(`/oig ${text} answered ${res.status}: ${body.slice(0, 200)}`);
-      }
-    }
+    const times = await timeCommands(`http://127.0.0.1:${port}`);
     return { events: bot.store.stats().events, queries: times.length, p50ms: round(percentile(times, 50), 1), p99ms: round(percentile(times, 99), 1), loadSeconds: round(loadSeconds, 1) };
   } finally {
     await app.stop();
