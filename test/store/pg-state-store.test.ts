@@ -232,6 +232,29 @@ describePg('PostgreSQL state store', () => {
     expect([again.size, again.get('k:3')?.ts, again.get('k:2')]).toEqual([2, '3', undefined]);
   });
 
+  it('a write whose connection is killed mid-statement rejects, stores nothing half, and the next commit works', async () => {
+    const store = replica();
+    const j = await store.journal<Numbers, { push: number }>('teams-outbox', numbers);
+    await j.commit(push(1));
+    // the next insert sleeps in the server, long enough to kill its connection meanwhile
+    await sql(`CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$;
+      CREATE TRIGGER slow AFTER INSERT ON state_journal_ops FOR EACH STATEMENT EXECUTE FUNCTION slow();`);
+    const writing = j.commit(push(2)).then(() => undefined, (e: unknown) => e);
+    // kill it once the server runs it
+    let killed: unknown[] = [];
+    for (let tries = 0; killed.length === 0 && tries < 100; tries++) {
+      killed = await sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%INSERT INTO state_journal_ops%' AND state = 'active'");
+    }
+    expect(killed).toHaveLength(1);
+    expect(await writing).toMatchObject({ code: 'STATE_DATABASE' });
+    expect(j.state.list).toEqual([1]);
+    await sql('DROP TRIGGER slow ON state_journal_ops');
+    await j.commit(push(3));
+    expect(j.state.list).toEqual([1, 3]);
+    const again = await replica().journal<Numbers, { push: number }>('teams-outbox', numbers);
+    expect(again.state.list).toEqual([1, 3]);
+  });
+
   it('a document write the database refuses rejects and leaves data as it was; the next one works', async () => {
     const doc = await replica().doc('manual-task-audit', { entries: [] as string[] }).open();
     await doc.update((d) => void d.entries.push('claimed'));
