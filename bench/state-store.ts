@@ -4,7 +4,8 @@
  *
  *   [DATABASE_URL=postgres://user:pw@host:port/db] npx tsx bench/state-store.ts [cards]
  *
- * Without DATABASE_URL a throw-away cluster is started (Debian's PostgreSQL, as the tests do). For each
+ * Without DATABASE_URL a throw-away cluster is started (Debian's PostgreSQL, as the tests do; it runs with
+ * fsync off, so give a DATABASE_URL of a server with fsync on for figures a real deployment sees). For each
  * store: `cards` (default 10,000) outbox adds made at once (one card each, as routing makes them in a
  * campaign-close burst) until all are committed, and how many INSERT statements that took (group commit);
  * 1,000 adds one after another (latency per commit); 500 document changes one after another. Prints one
