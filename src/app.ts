@@ -85,7 +85,7 @@ export class Bot {
   constructor(private readonly o: BotOptions) {
     // PostgreSQL when DATABASE_URL is set, else the embedded store in DATA_DIR (create-event-store.ts)
     this.store = o.store ?? createEventStore(o.config, o.log, { onWriteFailure: (kind) => this.metrics.storeWriteFailures.inc({ kind }) });
-    this.state = o.state ?? createStateStore(o.config);
+    this.state = o.state ?? createStateStore(o.config, { log: o.log });
     this.leadership = o.leadership ?? (o.config.databaseUrl !== undefined ? new LeaderLease({ url: o.config.databaseUrl, log: o.log }) : soleProcess());
     this.intake = new Intake(this.store, this.metrics, o.log);
     this.dispatcher = new CardDispatcher(this.store, o.sinks, this.metrics, o.log, o.routingRetryMs !== undefined ? { retryBaseMs: o.routingRetryMs } : {});

@@ -16,6 +16,7 @@ import { createStateStore } from './store/create-state-store.ts';
 import { PgStateStore } from './store/postgres/pg-state-store.ts';
 import { ForwardedCards } from './replica/forwarded-cards.ts';
 import { deliverForwardedCards, ReplicaSink } from './replica/replica-sink.ts';
+import { shareLeaderStats } from './replica/leader-status.ts';
 import { checkOktaAtStart, oktaConnection, type OktaConnectionOptions } from './okta/okta-auth.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
 
@@ -61,7 +62,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   if (localMode) sinks.push(new TerminalSink());
   // one Okta connection for the whole bot: an OAuth access token is fetched once and shared
   const okta = config.okta ? oktaConnection(config.okta, { log, ...(o.oktaHttp ? { http: o.oktaHttp } : {}) }) : undefined;
-  const state = o.state ?? createStateStore(config);
+  const state = o.state ?? createStateStore(config, { log });
   // several replicas on one database: what a follower's buttons change reaches the leader's outboxes
   const replicas = state instanceof PgStateStore ? { forwarded: new ForwardedCards({ database: await state.database(), log }) } : undefined;
   const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}), state });
@@ -87,7 +88,10 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
       errors: chats.flatMap((c) => c.adapter.deliveryErrors().map((p) => problemLine(p, named ? c.product : undefined))),
     };
   };
-  const stats = { pollers: () => pollerLines(bot.pollerStatus()), delivery, unrouted: () => bot.unrouted };
+  const live = { pollers: () => pollerLines(bot.pollerStatus()), delivery, unrouted: () => bot.unrouted };
+  // replicas: pollers and delivery run on the leader; the others answer from what it shares (leader-status.ts)
+  const shared = replicas ? await shareLeaderStats(live, state, bot.leadership, log) : undefined;
+  const stats = shared?.stats ?? live;
   let slack: SlackAdapter | undefined;
   let teams: TeamsAdapter | undefined;
   // what both chats get: the one server, the store for /oig, the work queue for the buttons, the status
@@ -142,6 +146,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
       return port;
     },
     async stop() {
+      shared?.stop();
       await replicas?.forwarded.stop();
       await bot.stop();
       await followUp?.stop();

@@ -23,7 +23,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   // stores and outboxes), so a second bot on the same folder stops here having written nothing. This share
   // is held until the whole composition has stopped (the chats persist their outboxes after the Bot).
   // Replicas on PostgreSQL keep nothing in DATA_DIR: the database's leader lease orders them instead (app.ts).
-  const state = createStateStore(config);
+  const state = createStateStore(config, { log });
   const lease = state.kind === 'files' ? await holdDataDir(config.dataDir, 'bot', {
     onTakeOver: (stale, reason) => log.warn({ pid: stale?.pid, host: stale?.hostname, reason }, 'took over a stale DATA_DIR lock'),
   }) : NO_DATA_DIR_LEASE;

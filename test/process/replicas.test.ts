@@ -135,6 +135,8 @@ describePg('replicas of the bot on one PostgreSQL database', () => {
     const runs = /oig_poll_runs_total\{[^}]*poller="asa"[^}]*result="ok"[^}]*\} (\d+)/;
     await eventually(async () => expect(Number(await metric(a, runs))).toBeGreaterThanOrEqual(2), 10_000);
     expect(await metric(b, runs)).toBeUndefined();
+    // /oig stats on the follower tells how the leader's poller stands (leader-status.ts)
+    await eventually(async () => expect(JSON.stringify(await (await postSlashCommand(b.url, 'stats')).json())).toContain('ASA audit poller'), 10_000);
 
     // a burst into the follower while the leader posts, then the leader dies mid-burst
     const burst = Array.from({ length: 10 }, (_, i) => decision(100 + i));
