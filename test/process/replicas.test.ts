@@ -155,6 +155,38 @@ describePg('replicas of the bot on one PostgreSQL database', () => {
     expect(await count(c.url, "SELECT count(*) AS n FROM events WHERE record LIKE '%burst-01%'")).toBe(10);
   }, 90_000);
 
+  it('a replica killed in the middle of a burst sent to it loses nothing it acknowledged; SIGTERM of the leader hands over at once', async () => {
+    const c = await cluster();
+    const a = await c.start();
+    await eventually(() => expect(leads(a)).toBe(true), 10_000);
+    const b = await c.start();
+    await eventually(() => expect(waits(b)).toBe(true), 10_000);
+
+    // deliveries to the follower b while it is killed: what got a 200 is stored and posted by the leader
+    const burst = Array.from({ length: 40 }, (_, i) => decision(300 + i));
+    const sent = burst.map((e) => postHook(b.url, envelope([e])).then((r) => r.status, () => 0));
+    await new Promise((r) => setTimeout(r, 30));
+    b.child.kill('SIGKILL');
+    const statuses = await Promise.all(sent);
+    const acked = burst.filter((_, i) => statuses[i] === 200).map((_, i) => i);
+    const ackedNotes = burst.flatMap((_, i) => (statuses[i] === 200 ? [note(300 + i)] : []));
+    expect(acked.length).toBeGreaterThan(0);
+    await eventually(() => {
+      for (const n of ackedNotes) expect(postsOf(c.slack.posts(CHANNEL), n)).toBe(1);
+    }, 60_000);
+
+    // a clean stop of the leader: a new replica takes the lead within the lease's retry, not a timeout
+    const d = await c.start();
+    await eventually(() => expect(waits(d)).toBe(true), 10_000);
+    const stopped = Date.now();
+    a.child.kill('SIGTERM');
+    expect(await exited(a.child)).toBe(0);
+    await eventually(() => expect(leads(d)).toBe(true), 5_000);
+    expect(Date.now() - stopped).toBeLessThan(8_000);
+    expect((await postHook(d.url, envelope([decision(399)]))).status).toBe(200);
+    await eventually(() => expect(postsOf(c.slack.posts(CHANNEL), note(399))).toBe(1), 15_000);
+  }, 120_000);
+
   it('three replicas starting at once on an empty database: migrations run once, one leads, all take deliveries', async () => {
     const c = await cluster();
     const all = await Promise.all([c.start(), c.start(), c.start()]);
