@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { FileStateStore } from '../store/file-state-store.ts';
+import { createStateStore } from '../store/create-state-store.ts';
+import { createEventStore } from '../store/create-event-store.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { asaCheckpointFile, ASA_RUNS_FILE, resetCheckpoint } from '../asa/asa-checkpoint.ts';
 import { AsaPoller } from '../asa/asa-poller.ts';
 import { ExecutionLog } from '../pollers/execution-log.ts';
@@ -12,12 +14,12 @@ import { Intake } from '../intake/intake.ts';
 import { createLogger } from '../logger.ts';
 import { Metrics } from '../metrics.ts';
 import { DataDirBusyError, holdDataDir, type DataDirLease } from '../store/data-dir-lock.ts';
-import { LowdbEventStore } from '../store/lowdb-event-store.ts';
 
 /**
  * `npm run asa -- poll | reset | status`: the ASA operator commands of SPEC §1. They read the same
  * configuration as the bot (environment and .env) and work on its DATA_DIR, so they refuse to run while
- * the bot holds that folder: the store lives in the bot's memory (store/data-dir-lock.ts).
+ * the bot holds that folder: the store lives in the bot's memory (store/data-dir-lock.ts). With
+ * DATABASE_URL they work on the database beside running replicas: a page read twice is stored once, by key.
  */
 const USAGE = `usage: npm run asa -- <command>
 
@@ -27,7 +29,8 @@ commands:
   status   print the checkpoint and the last runs
 
 Uses ASA_TEAM, ASA_KEY_ID, ASA_KEY_SECRET, ASA_BASE_URL, ASA_PAGE_SIZE and DATA_DIR like the bot.
-Stop the bot first: while it runs it owns DATA_DIR and these commands refuse.
+Stop the bot first: while it runs it owns DATA_DIR and these commands refuse (with DATABASE_URL they
+work beside running replicas: what the leader's poller also read is stored once).
 Events stored by "poll" are routed when the bot next starts: fresh notable ones are posted, ones older
 than an hour are summarised in one "caught up" card (this command itself has no chat connection).
 
@@ -56,6 +59,7 @@ async function asaTool(argv: string[]): Promise<number> {
   const config = loadConfig(environmentWithDotEnv());
   if (command === 'status') return status(config);
 
+  if (config.databaseUrl !== undefined) return command === 'poll' ? poll(config) : reset(config);
   let lease: DataDirLease;
   try {
     lease = await holdDataDir(config.dataDir, 'cli');
@@ -90,26 +94,30 @@ async function poll(config: Config): Promise<number> {
   }
   const log = createLogger(config.logLevel);
   const metrics = new Metrics();
-  const store = new LowdbEventStore({ dataDir: config.dataDir, retentionDays: config.retentionDays });
+  const store = createEventStore(config, log);
+  const state = createStateStore(config, { log });
   await store.open();
   const agent = createHttpAgent();
   try {
     const intake = new Intake(store, metrics, log);
     const http = new HttpClient({ dispatcher: agent, log });
-    const poller = new AsaPoller({ asa: config.asa, intake, state: new FileStateStore(config.dataDir), log, metrics, http, runAtStart: false });
+    const poller = new AsaPoller({ asa: config.asa, intake, state, log, metrics, http, runAtStart: false });
     const entry = await poller.runOnce('manual');
     console.log(asaRunLine(entry));
     return entry.error ? EXIT.failed : EXIT.ok;
   } finally {
     await store.close();
+    await state.close();
     await agent.close();
   }
 }
 
 async function reset(config: Config): Promise<number> {
-  const checkpoint = await asaCheckpointFile(new FileStateStore(config.dataDir)).open();
+  const state = createStateStore(config, { log: createLogger('warn') });
+  const checkpoint = await asaCheckpointFile(state).open();
   const was = checkpoint.data.offset;
   await checkpoint.update(resetCheckpoint);
+  await state.close();
   console.log(
     `ASA capture starts over from the oldest event at the next poll${was ? ` (was at offset ${was})` : ''}; events already stored are skipped, not stored twice.`,
   );
@@ -117,9 +125,10 @@ async function reset(config: Config): Promise<number> {
 }
 
 async function status(config: Config): Promise<number> {
-  const state = new FileStateStore(config.dataDir);
+  const state: StateStore = createStateStore(config, { log: createLogger('warn') });
   const checkpoint = await asaCheckpointFile(state).open();
   const runs = await new ExecutionLog<AsaRunEntry>(state, ASA_RUNS_FILE).open();
+  await state.close();
   const cp = checkpoint.data;
   console.log(
     cp.offset === undefined

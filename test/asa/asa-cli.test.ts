@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdDataDir } from '../../src/store/data-dir-lock.ts';
 import { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
+import pg from 'pg';
 import { FakeAsa } from '../helpers/fake-asa.ts';
+import { describePg, freshDatabase } from '../helpers/postgres.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
 
 const run = promisify(execFile);
@@ -76,5 +78,33 @@ describe('npm run asa', () => {
     expect(usage.stderr).toContain('usage: npm run asa -- <command>');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "pol"');
+  });
+});
+
+describePg('npm run asa with DATABASE_URL', () => {
+  it('poll, status and reset work on the database beside a running bot (no DATA_DIR lock); a second poll stores nothing twice', async () => {
+    const { asa, env } = await setup();
+    const db = await freshDatabase();
+    cleanup.push(() => db.drop());
+    const withDb = { ...env, DATABASE_URL: db.url };
+    asa.addEvents(12);
+    const polled = await asaCli(['poll'], withDb);
+    expect(polled.stderr).toBe('');
+    expect(polled.code).toBe(0);
+    expect(polled.stdout).toMatch(/12 events read, 12 stored, 0 duplicates skipped/);
+    const status = await asaCli(['status'], withDb);
+    expect(status.stdout).toContain(`checkpoint: offset ${asa.events[9]!.id} (last page 2 events)`);
+    expect(status.stdout).toMatch(/asa poll: 3 pages, 12 events read, 12 stored/);
+    const reset = await asaCli(['reset'], withDb);
+    expect(reset.stdout).toContain(`(was at offset ${asa.events[9]!.id})`);
+    const again = await asaCli(['poll'], withDb);
+    expect(again.stdout).toMatch(/12 events read, 0 stored, 12 duplicates skipped/);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      expect((await c.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE id LIKE 'asa:%'")).rows[0]?.n).toBe('12');
+    } finally {
+      await c.end();
+    }
   });
 });

@@ -268,7 +268,7 @@ describePg('PostgreSQL state store', () => {
     expect(doc.data).toEqual({ entries: ['claimed', 'done'] });
   });
 
-  it('shares a database it was given and leaves it open; its own pool holds at most 4 connections', async () => {
+  it('shares a database it was given and leaves it open; its own pool holds at most 6 connections', async () => {
     const shared = await openDatabase(db.url, { log });
     try {
       const store = new PgStateStore({ database: shared, log });
@@ -282,6 +282,6 @@ describePg('PostgreSQL state store', () => {
     const own = replica();
     const docs = await Promise.all(Array.from({ length: 12 }, (_, i) => own.doc(`d-${i}`, { n: 0 }).open()));
     await Promise.all(docs.flatMap((d) => [d.update((x) => void x.n++), d.update((x) => void x.n++)]));
-    expect((await own.database()).pool.totalCount).toBeLessThanOrEqual(4);
+    expect((await own.database()).pool.totalCount).toBeLessThanOrEqual(6);
   });
 });

@@ -38,7 +38,11 @@ export interface PgStateStoreOptions {
 /** the channel document changes are announced on */
 export const STATE_CHANNEL = 'oig_state';
 const POLL_MS = 1000;
-const POOL_MAX = 4;
+/**
+ * Connections of the state pool: its LISTEN connection, and on the leader the forwarded-cards drain's LISTEN
+ * and transaction (replica/forwarded-cards.ts, which shares this pool), leave three for documents and journals.
+ */
+const POOL_MAX = 6;
 
 export class PgStateStore implements StateStore {
   readonly kind = 'postgres';
