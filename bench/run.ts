@@ -5,6 +5,7 @@ import { root, runChild, stopChild } from './child.ts';
 import { benchIntake } from './intake.ts';
 import { benchOigQuery } from './oig-query.ts';
 import { benchOutage } from './outage.ts';
+import { benchPostgres, postgresRows } from './pg-rows.ts';
 import type { BurstResult } from './burst.ts';
 import { benchSlackBurst } from './slack-burst.ts';
 import { benchTeamsBurst } from './teams-burst.ts';
@@ -15,6 +16,10 @@ import { benchTeamsBurst } from './teams-burst.ts';
  * generator runs here. BENCH_EVENTS (default 1000000) scales the store test down for a quick look.
  */
 const STORE_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+// DATABASE_URL names the server of the PostgreSQL rows only: the lowdb rows' child processes (restart-ack.ts
+// passes its environment on to the bot) must not find it and run on PostgreSQL
+const DATABASE_URL = process.env.DATABASE_URL;
+delete process.env.DATABASE_URL;
 async function store(): Promise<Record<string, unknown>> {
   const fill = await runChild<{ dataDir: string; fillSeconds: number }>('store-1m.ts', ['fill', String(STORE_EVENTS)]);
   await stopChild(fill.child);
@@ -30,15 +35,18 @@ async function store(): Promise<Record<string, unknown>> {
   }
 }
 
+const intake = await benchIntake();
 const results = {
   when: new Date().toISOString(),
   node: process.version,
-  intake: await benchIntake(),
+  intake,
   store: await store(),
   asa: await benchAsaCatchup(Number(process.env.BENCH_ASA_EVENTS ?? 100_000)),
   burst: await benchSlackBurst(),
   burstTeams: await benchTeamsBurst(),
   oig: await benchOigQuery(STORE_EVENTS),
+  // the rows of issue 13: intake against the floor measured above, /oig and restart at STORE_EVENTS, two replicas
+  postgres: await benchPostgres({ databaseUrl: DATABASE_URL, floor: intake.bare, events: STORE_EVENTS }),
   // last: mostly idle waiting (the outage, then the lanes' backoff), about 20 minutes at 600 s
   outage: await benchOutage({ outageSeconds: Number(process.env.BENCH_OUTAGE_SECONDS ?? 600) }),
 };
@@ -75,6 +83,7 @@ const rows: Array<[string, string, string, string]> = [
     outageOk ? 'yes' : 'NO',
   ],
   [`/oig answer at ${results.oig.events} events (${results.oig.queries} commands)`, `p50 ${results.oig.p50ms} ms, p99 ${results.oig.p99ms} ms`, 'p99 < 100 ms', results.oig.p99ms < 100 ? 'yes' : 'NO'],
+  ...postgresRows(results.postgres, STORE_EVENTS),
 ];
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
