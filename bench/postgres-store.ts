@@ -1,9 +1,10 @@
 /**
  * The PostgreSQL event store at scale (issue 13: fast start, /oig from memory, intake commits).
  *
- *   DATABASE_URL=postgres://user:pw@host:port/db npx tsx bench/postgres-store.ts [events] [--jsonb] [--keep]
+ *   [DATABASE_URL=postgres://user:pw@host:port/db] npx tsx bench/postgres-store.ts [events] [--jsonb] [--keep]
  *
- * Creates a throw-away database on that server (the user needs CREATEDB), fills it with `events` records
+ * Creates a throw-away database on that server (the user needs CREATEDB; without DATABASE_URL a throw-away
+ * cluster, bench/pg-server.ts), fills it with `events` records
  * through the store's own append (batches of 5,000), then, in a fresh process so memory is its own:
  * times open() until a delivery of 20 events is committed (the hook's first ack, target < 2 s at 1M),
  * until the read indexes are loaded, RSS, /oig-style lookups, and intake commit latency (deliveries one
@@ -18,22 +19,13 @@ import pg from 'pg';
 import pino from 'pino';
 import type { EventRecord } from '../src/domain/records.ts';
 import { PostgresEventStore } from '../src/store/postgres/postgres-event-store.ts';
+import { admin, benchServer, SKIPPED } from './pg-server.ts';
 import { makeRecords } from './records.ts';
 import { percentile, round } from './stats.ts';
 
 const log = pino({ level: 'warn' });
 const args = process.argv.slice(2);
 const seconds = (since: number) => round((performance.now() - since) / 1000, 2);
-
-async function admin<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end();
-  }
-}
 
 async function fill(url: string, count: number): Promise<number> {
   const store = new PostgresEventStore({ url, log, retentionDays: 36500 });
@@ -133,8 +125,11 @@ const self = fileURLToPath(import.meta.url);
 if (args[0] === 'load' && args[1]) {
   console.log(JSON.stringify(await measureLoad(args[1])));
 } else {
-  const server = process.env.DATABASE_URL;
-  if (!server) throw new Error('set DATABASE_URL to a PostgreSQL server where this user may CREATE DATABASE');
+  const bench = await benchServer();
+  if (!bench) throw new Error(`bench/postgres-store.ts: ${SKIPPED}`);
+  // --keep: a throw-away cluster would go with this process, so keep needs a server of one's own
+  if (args.includes('--keep') && bench.origin !== 'DATABASE_URL') throw new Error('--keep needs DATABASE_URL (a throw-away cluster is stopped at the end)');
+  const server = bench.url;
   const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
   const name = `oig_bench_${randomBytes(4).toString('hex')}`;
   await admin(server, (c) => c.query(`CREATE DATABASE ${name}`));
@@ -165,5 +160,6 @@ if (args[0] === 'load' && args[1]) {
   } finally {
     if (args.includes('--keep')) console.error(`kept: npx tsx --expose-gc bench/postgres-store.ts load ${url}`);
     else await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await bench.stop();
   }
 }
