@@ -110,6 +110,6 @@ export class PgExportFiles implements ExportFiles {
   /** logs what PostgreSQL said and throws what a user can act on (the HTTP router answers it 503) */
   private fail(what: 'store' | 'read', err: unknown): never {
     this.o.log.warn({ err: loggableError(err) }, `could not ${what} a Teams export in PostgreSQL`);
-    throw new AppError('EXPORTS_UNAVAILABLE', `The export could not be ${what === 'store' ? 'stored' : 'read'}: the database did not answer. Try again in a moment.`, 503);
+    throw new AppError('EXPORTS_UNAVAILABLE', `The export could not be ${what === 'store' ? 'stored in' : 'read from'} the database (the bot's log says why). Try again in a moment.`, 503);
   }
 }

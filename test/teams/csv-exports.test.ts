@@ -305,7 +305,7 @@ describePg('CsvExports in PostgreSQL', () => {
       await other.drop();
       const res = await fetch(`${http.base}${exportPath(token)}`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error: 'EXPORTS_UNAVAILABLE', message: 'The export could not be read: the database did not answer. Try again in a moment.' });
+      expect(await res.json()).toEqual({ error: 'EXPORTS_UNAVAILABLE', message: "The export could not be read from the database (the bot's log says why). Try again in a moment." });
       await expect(exports.add(revokes)).rejects.toMatchObject({ code: 'EXPORTS_UNAVAILABLE', status: 503 });
     } finally {
       await http.close();

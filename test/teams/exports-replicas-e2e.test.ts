@@ -4,6 +4,7 @@
  * would be one load balancer. `oig export` asked of one replica gives a link the other serves, and a
  * channel answer's view id is turned into the link by the other replica for the asker only.
  */
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { FakeTeams, type SentActivity } from '../helpers/fake-teams.ts';
 import { decideEvent, envelope } from '../helpers/okta-events.ts';
@@ -73,5 +74,35 @@ describePg('Teams exports on two replicas sharing PostgreSQL', () => {
     const fromA = await fetch(channelLink.replace(b.url, a.url));
     expect(fromA.status).toBe(200);
     expect(await fromA.text()).toContain('Jane Doe');
+  });
+
+  it('when the database refuses the export, the asker is told so and what to do, in a message and in the channel view', async () => {
+    const a = await startTeamsBot({ env: { DATABASE_URL: db.url } });
+    running.push(a);
+    await postActivity(a.url, channelMessage({ serviceUrl: teams.url, text: 'oig export revokes', from: ALICE }));
+    const data = cardOf(teams.sent().at(-1)!).refresh!.action.data;
+    const link = /"url":"([^"]+)"/.exec(textOf((await postActivity(a.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from: ALICE, verb: 'oig_answer', data }))).body))![1]!;
+
+    // only the export table fails; the rest of the bot's state stays usable
+    const sql = async (q: string) => {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      await c.query(q).finally(() => c.end());
+    };
+    await sql('ALTER TABLE csv_exports RENAME TO csv_exports_away');
+    try {
+      const said = "the database (the bot's log says why). Try again in a moment.";
+      await postActivity(a.url, personalMessage({ serviceUrl: teams.url, text: 'oig export revokes', from: ALICE }));
+      expect(textOf(teams.sent().at(-1)!.activity)).toContain(`The export could not be stored in ${said}`);
+      const view = await postActivity(a.url, adaptiveCardAction({ serviceUrl: teams.url, conversationId: TEAM_ID, from: ALICE, verb: 'oig_answer', data }));
+      expect(view.status).toBe(200);
+      expect(textOf(view.body)).toContain(`The export could not be read from ${said}`);
+      const res = await fetch(link);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: 'EXPORTS_UNAVAILABLE' });
+    } finally {
+      await sql('ALTER TABLE csv_exports_away RENAME TO csv_exports');
+    }
+    expect((await fetch(link)).status).toBe(200);
   });
 });
