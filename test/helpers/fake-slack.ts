@@ -3,7 +3,8 @@
  * client (inside Bolt and the delivery queue) talks to it over HTTP, nothing of ours is mocked.
  *
  * It answers auth.test, chat.postMessage (returns a ts, keeps the message), chat.update (edits a kept
- * message, message_not_found otherwise) and apps.connections.open (refused: no WebSocket here), and records
+ * message, message_not_found otherwise), views.publish (a Home tab: `homeViews` keeps each user's latest;
+ * more than 100 blocks is refused as Slack does) and apps.connections.open (refused: no WebSocket here), and records
  * every call with its parsed body (form fields; `blocks` JSON-decoded). It can be told to
  *   - answer 429 + Retry-After (the next calls, every Nth write, or whenever a channel is written to faster
  *     than a pace), and it counts calls made to a channel before its Retry-After ran out (`violations`);
@@ -40,7 +41,7 @@ export interface FakeMessage {
 }
 
 const WRITES = new Set(['chat.postMessage', 'chat.update']);
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'files'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'files', 'view'];
 
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
   if (type?.includes('json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -67,6 +68,8 @@ export class FakeSlack {
   readonly uploads = new Map<string, { filename: string; length: number; content?: string }>();
   /** bodies POSTed to response URLs (`responseUrl()`), oldest first */
   readonly responses: Array<{ path: string; body: Record<string, unknown> }> = [];
+  /** the Home tab views.publish put up last, per Slack user id */
+  readonly homeViews = new Map<string, { type?: string; blocks?: unknown[] }>();
   /** calls made to a channel while its Retry-After had not run out */
   violations = 0;
   private server: Server;
@@ -170,6 +173,11 @@ export class FakeSlack {
 
   updates(channel?: string): SlackCall[] {
     return this.calls.filter((c) => c.method === 'chat.update' && c.status === 200 && !c.error && (!channel || c.channel === channel));
+  }
+
+  /** accepted views.publish calls, optionally for one user */
+  publishes(user?: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === 'views.publish' && c.status === 200 && !c.error && (!user || c.body.user_id === user));
   }
 
   /** every write call that reached the fake (accepted or not) */
@@ -308,6 +316,13 @@ export class FakeSlack {
         message.blocks = body.blocks;
         message.edits += 1;
         return { ok: true, channel, ts, text: body.text };
+      }
+      case 'views.publish': {
+        const view = body.view as { type?: string; blocks?: unknown[] } | undefined;
+        if (typeof body.user_id !== 'string' || view?.type !== 'home' || !Array.isArray(view.blocks)) return { ok: false, error: 'invalid_arguments' };
+        if (view.blocks.length > 100) return { ok: false, error: 'invalid_arguments' };
+        this.homeViews.set(body.user_id, view);
+        return { ok: true, view: { id: `V${body.user_id}`, type: 'home', blocks: view.blocks } };
       }
       case 'apps.connections.open':
         return { ok: false, error: 'invalid_auth' };
