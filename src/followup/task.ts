@@ -68,4 +68,9 @@ export interface TaskSource {
   get(id: string): ManualTask | undefined;
   /** the presses of one task, or all, newest first */
   audit(taskId?: string): TaskAudit[];
+  /**
+   * Calls `listener` with the tasks after each change this process stores (what the Slack Home tab
+   * refreshes on); returns the unsubscribe. Optional: a read-only source has nothing to tell.
+   */
+  onChange?(listener: (tasks: readonly ManualTask[]) => void): () => void;
 }
