@@ -61,6 +61,7 @@ export class WorkQueue implements TaskSource {
   private readonly now: () => number;
   /** the background checks in Okta; undefined without the Okta API */
   readonly checks: OktaChecks | undefined;
+  private readonly listeners = new Set<(tasks: readonly ManualTask[]) => void>();
 
   private constructor(
     private readonly d: WorkQueueDeps,
@@ -73,7 +74,12 @@ export class WorkQueue implements TaskSource {
           api: d.okta,
           tasks,
           trail,
-          publish: d.publish,
+          // every visible change the checks store (a diagnosis, a drift reopen) comes with an edit of the
+          // task's card, whose buttons carry the task id (task-card.ts): the change is told from there
+          publish: (cards) => {
+            d.publish(cards);
+            this.changed(cards.flatMap((c) => (c.kind === 'manual_remediation' && c.actions?.[0] ? [c.actions[0].value] : [])));
+          },
           serial: (run) => this.serial(run),
           verifyAfterMs: d.verifyAfterMs ?? [],
           now: this.now,
@@ -110,6 +116,28 @@ export class WorkQueue implements TaskSource {
     return this.trail.list(taskId);
   }
 
+  /**
+   * `listener` hears of every change this process stores (a press, routing opening or closing a task, a
+   * diagnosis, a drift reopen), with the tasks as they are now. It runs synchronously and must not throw
+   * or wait (the Slack Home tab only marks its views due). Returns the unsubscribe.
+   */
+  onChange(listener: (tasks: readonly ManualTask[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private changed(ids: readonly string[]): void {
+    if (ids.length === 0 || this.listeners.size === 0) return;
+    const tasks = [...new Set(ids)].flatMap((id) => this.tasks.get(id)?.task ?? []);
+    for (const listener of this.listeners) {
+      try {
+        listener(tasks);
+      } catch (err) {
+        this.d.log.warn({ err }, 'a listener of task changes failed; the change itself is stored');
+      }
+    }
+  }
+
   /** the intake listener: newly stored records, already durable */
   onStored(records: readonly EventRecord[]): Promise<void> {
     const remediations = records.filter((r): r is RemediationRecord => r.kind === 'remediation');
@@ -143,6 +171,7 @@ export class WorkQueue implements TaskSource {
         missing.set(id, r);
       }
       await this.tasks.putAll([...missing.values()].map((r) => ({ task: taskFromRecord(r), record: r })));
+      this.changed([...missing.keys()]);
       return missing.size;
     }).finally(() => {
       // routing reconciles at start, once the chats are wired: the time to begin what the checks owe
@@ -156,7 +185,10 @@ export class WorkQueue implements TaskSource {
     if (needsManualRemediation(r)) {
       // routing runs this before it builds cards, and a task's card shows where the task stands
       // (card-dispatcher.ts): a repeat for a known item changes nothing here
-      if (!entry) await this.tasks.put({ task: taskFromRecord(r), record: r });
+      if (!entry) {
+        await this.tasks.put({ task: taskFromRecord(r), record: r });
+        this.changed([id]);
+      }
       return;
     }
     // only a SUCCESS newer than the skip closes it: Okta may deliver an old event late
@@ -169,6 +201,7 @@ export class WorkQueue implements TaskSource {
     await this.tasks.put(next);
     this.d.log.info({ task: id, event: r.id }, 'a later remediation succeeded: manual task closed');
     this.d.publish([taskCard(next)]);
+    this.changed([id]);
   }
 
   /** one button press; never throws for a bad task id or a refused clicker */
@@ -201,6 +234,7 @@ export class WorkQueue implements TaskSource {
       if (!t || !stored) return { result: 'unknown_task', message: 'This button points to a task the bot does not know (it may have been removed). Nothing was changed.' };
       if (t.next) {
         this.d.publish([taskCard(stored)]);
+        this.changed([taskId]);
         if (drift) this.checks?.kick();
       }
       await this.record(taskId, action, actor, t.result, t.result === 'ok' ? undefined : t.message);
