@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { CardDispatcher, type TaskCards } from './delivery/card-dispatcher.ts';
 import type { CardSink } from './delivery/card-sink.ts';
-import { sendJson, HttpRouter, type Handler } from './http/http-server.ts';
+import { HttpRouter, type Handler } from './http/http-server.ts';
+import { addOpsRoutes, storeReadiness } from './http/ops-routes.ts';
+import { Readiness } from './http/readiness.ts';
 import { Intake } from './intake/intake.ts';
 import { NormalizePool } from './intake/normalize-pool.ts';
 import { WorkflowsOwnerCheck } from './intake/workflows-owner-check.ts';
@@ -49,6 +51,8 @@ export interface BotOptions {
  */
 export class Bot {
   readonly metrics = new Metrics();
+  /** what GET /readyz waits for: the store's load here, each chat's token (compose.ts) */
+  readonly readiness = new Readiness();
   readonly store: EventStore;
   /** where the routing cursor, checkpoints, tasks and outboxes are kept (files, or PostgreSQL) */
   readonly state: StateStore;
@@ -99,19 +103,10 @@ export class Bot {
     const hooks = hookRoutes({ authHeader: o.config.hook.authHeader, secret: o.hookSecret, intake: this.intake, normalizer: this.normalizer });
     this.router = new HttpRouter(o.log)
       .add('GET', '/okta/hooks', hooks.verify)
-      .add('POST', '/okta/hooks', this.countDeliveries(hooks.deliver))
-      .add('GET', '/healthz', (_req, res) => {
-        const health = this.store.health();
-        this.metrics.storeHealthy.set(health.ok ? 1 : 0);
-        if (health.ok) sendJson(res, 200, { status: 'ok' });
-        else sendJson(res, 503, { status: 'unavailable', message: health.problem ?? 'the event store cannot write' });
-      })
-      .add('GET', '/metrics', async (_req, res) => {
-        this.metrics.storeHealthy.set(this.store.health().ok ? 1 : 0);
-        const text = await this.metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
-        res.end(text);
-      });
+      .add('POST', '/okta/hooks', this.countDeliveries(hooks.deliver));
+    // /healthz, /readyz (the store here; compose.ts adds the chats) and /metrics
+    this.readiness.add(() => storeReadiness(this.store));
+    addOpsRoutes(this.router, { store: this.store, metrics: this.metrics, readiness: this.readiness, metricsToken: o.config.metricsToken });
   }
 
   /**

@@ -19,6 +19,7 @@ import { deliverForwardedCards, ReplicaSink } from './replica/replica-sink.ts';
 import { shareLeaderStats } from './replica/leader-status.ts';
 import { checkOktaAtStart, oktaConnection, type OktaConnectionOptions } from './okta/okta-auth.ts';
 import { startFollowUp, type FollowUp, type FollowUpDeps } from './followup/index.ts';
+import { OigSocketServer } from './tools/oig/socket-server.ts';
 
 export interface ComposeOptions {
   hookSecret: string;
@@ -121,6 +122,8 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
     teams = await createTeams(chatDeps, o.teamsTuning);
     chats.push({ product: 'Teams', adapter: teams });
   }
+  // GET /readyz waits for each chat to accept its credentials (every replica on its own)
+  for (const c of chats) bot.readiness.add(() => c.adapter.ready());
   if (replicas) {
     // a follower's button press hands its card to the leader through the database; the leader catches its
     // outboxes up with what the last leader wrote, then delivers, before routing starts (app.ts)
@@ -132,6 +135,8 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   } else {
     for (const c of chats) sinks.push(c.adapter.sink);
   }
+  // `npm run oig` asks the running bot through DATA_DIR/oig.sock (none with DATABASE_URL: the CLI reads the database)
+  const oigSocket = new OigSocketServer(config, { store: bot.store, ...chatDeps.commands }, log);
   return {
     bot,
     localMode,
@@ -143,9 +148,11 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
       if (okta) await checkOktaAtStart(okta, log);
       const port = await bot.start();
       for (const c of chats) await c.adapter.start();
+      await oigSocket.start();
       return port;
     },
     async stop() {
+      await oigSocket.stop();
       shared?.stop();
       await replicas?.forwarded.stop();
       await bot.stop();

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 /**
  * The Prometheus metrics of GET /metrics (SPEC §3). One registry per app instance (not prom-client's
@@ -19,6 +19,15 @@ export class Metrics {
   readonly routingBacklog = new Gauge({ name: 'oig_routing_backlog', help: 'stored events not yet routed into tasks and outboxes', registers: [this.registry] });
   readonly storeHealthy = new Gauge({ name: 'oig_store_healthy', help: '1 while the event store can write, 0 while its writes fail', registers: [this.registry] });
   readonly storeWriteFailures = this.counter('oig_store_write_failures_total', 'event store writes that failed, by kind (commit, checkpoint)', ['kind']);
+  readonly storeLoaded = new Gauge({ name: 'oig_store_loaded_ratio', help: 'how much of the stored events a start has loaded (1 once /oig answers from all of them)', registers: [this.registry] });
+  readonly ready = new Gauge({ name: 'oig_ready', help: '1 while GET /readyz answers 200 (store loaded, chat tokens accepted), else 0', registers: [this.registry] });
+
+  constructor() {
+    // the process itself (process_cpu_seconds_total, process_resident_memory_bytes, nodejs_heap_size_used_bytes,
+    // nodejs_eventloop_lag_seconds, nodejs_gc_duration_seconds …), on this registry only: another Bot in the
+    // same process gets its own series instead of a "metric already registered" error
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });

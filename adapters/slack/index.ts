@@ -28,6 +28,8 @@ export interface SlackTuning {
   timeoutMs?: number;
   /** clock for the request guard */
   now?: () => number;
+  /** while the token is not accepted, /readyz checks it again at most this often (default 30 s) */
+  tokenRecheckMs?: number;
 }
 
 export interface SlackStatus extends DeliveryStatus {
@@ -49,9 +51,13 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
 
   let identity: Identity | undefined;
   let checking: Promise<void> | undefined;
+  // for /readyz: why auth.test has not accepted the token yet, and when it was last asked
+  let notAccepted: string | undefined;
+  let checkedAt = 0;
   const checkToken = (): Promise<void> =>
-    (checking ??= authTest(client).then((auth) => {
+    (checking ??= ((checkedAt = Date.now()), authTest(client)).then((auth) => {
       checking = undefined;
+      notAccepted = auth.ok ? undefined : auth.failure.kind === 'rate_limited' ? 'rate_limited' : auth.failure.code;
       if (auth.ok) {
         identity = auth.identity;
         log.info({ team: identity.team, bot: identity.botUserId }, 'Slack token accepted');
@@ -102,6 +108,13 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       ...delivery.status(),
     }),
     deliveryErrors: () => problems.list(),
+    // ready once auth.test accepted the token (a later refusal shows in /oig stats, not here: taking this
+    // replica out of the load balancer would cost Okta's hook deliveries, which do not need Slack)
+    ready() {
+      if (identity) return { ok: true };
+      if (!checking && Date.now() - checkedAt >= (tuning.tokenRecheckMs ?? 30_000)) void checkToken();
+      return { ok: false, why: notAccepted ? `Slack token not accepted yet: ${notAccepted}` : 'Slack token not checked yet' };
+    },
   };
 }
 

@@ -94,5 +94,11 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
       ...delivery.status(),
     }),
     deliveryErrors: () => problems.list(),
+    // Teams has no token check like Slack's auth.test: the credential is proved by the first call Teams
+    // accepts. Ready unless Teams refused the bot's calls as unauthorized before any was accepted.
+    ready() {
+      const refused = problems.list().find((p) => p.scope === 'token');
+      return refused && !delivery.loop.lastDeliveredAt ? { ok: false, why: `Teams credentials not accepted yet: ${refused.code}` } : { ok: true };
+    },
   };
 }

@@ -65,6 +65,8 @@ export interface Config {
   asaUserMap: Record<string, string>;
   retentionDays: number;
   logLevel: string;
+  /** METRICS_TOKEN: GET /metrics answers only `Authorization: Bearer <token>`; undefined: open (SPEC §9) */
+  metricsToken?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -92,6 +94,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     asaUserMap: userMap(r.str('ASA_USER_MAP')),
     retentionDays: r.int('RETENTION_DAYS', 400, 1, 36500),
     logLevel: r.str('LOG_LEVEL') ?? 'info',
+    ...metricsToken(r),
   };
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -134,6 +137,19 @@ function databaseUrl(r: EnvReader): { databaseUrl?: string } {
   }
   if (u.pathname.replace(/^\//, '') === '') throw new ConfigError('DATABASE_URL', 'must name the database (postgres://user:password@host:5432/database)');
   return { databaseUrl: raw };
+}
+
+/** RFC 6750's b64token: what a client can send after "Bearer " without quoting */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** METRICS_TOKEN: a bearer token of at least 16 characters; its value is never echoed */
+function metricsToken(r: EnvReader): { metricsToken?: string } {
+  const token = r.secret('METRICS_TOKEN', 16);
+  if (token === undefined) return {};
+  if (!BEARER_TOKEN.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'may hold only letters, digits and - . _ ~ + / (a bearer token; e.g. the output of `openssl rand -hex 32`)');
+  }
+  return { metricsToken: token };
 }
 
 /** `alice@acme.com=alice_admin, 00u123=bob` (or `@/path/to/file` holding such pairs, one per line or comma) */

@@ -10,6 +10,7 @@ import type { Config } from '../config/config.ts';
 import type { PressOutcome } from '../followup/work-queue.ts';
 import type { Actor, TaskActionName, TaskSource } from '../followup/task.ts';
 import type { HttpRouter } from '../http/http-server.ts';
+import type { ReadyState } from '../http/readiness.ts';
 import type { Metrics } from '../metrics.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { Card } from '../cards/card.ts';
@@ -60,6 +61,8 @@ export interface ChatAdapter<Status extends { outbox: number }> {
   status(): Status;
   /** what needs a person (blocked channels, refused credentials, dropped cards) */
   deliveryErrors(): DeliveryProblem[];
+  /** GET /readyz: whether the chat accepted the bot's credentials (asking may start a re-check of them) */
+  ready(): ReadyState;
 }
 
 /**
