@@ -86,7 +86,7 @@ function banner(config: Config, port: number, secret: HookSecret, localMode: boo
     `  Teams                 ${config.teams ? `on: http://${host}:${port}/api/messages${config.teams.appId ? '' : ' WITHOUT Bot Framework auth (TEAMS_DEV_NO_AUTH=1, local testing only)'}` : 'off (set TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID)'}`,
     `  Okta event hook URL   ${url}   (use your public https address in Okta)`,
     `  Okta auth header      ${config.hook.authHeader}: ${secretLine}`,
-    `  health / metrics      http://${host}:${port}/healthz   http://${host}:${port}/metrics`,
+    `  health / metrics      http://${host}:${port}/healthz   /readyz   /metrics${config.metricsToken ? ' (metrics require a bearer token: METRICS_TOKEN)' : ''}`,
     config.databaseUrl
       ? `  state                 PostgreSQL ${databaseName(config.databaseUrl)} (events, tasks, outboxes, checkpoints; replicas welcome)`
       : `  data folder           ${config.dataDir} (${events} events stored)`,
