@@ -5,7 +5,8 @@
  *   - `sink` is the CardSink the dispatcher hands cards to: they are queued durably in the outbox, and the
  *     delivery core (src/delivery/chat-delivery.ts) sends them through Slack's transport (delivery/slack-chat.ts);
  *   - `start()` checks the token (auth.test) and starts the paced delivery loop;
- *   - `status()` is what `/oig stats` will show: outbox, lanes, and the problems that need a person.
+ *   - `status()` is what `/oig stats` will show: outbox, lanes, and the problems that need a person;
+ *   - with a work queue, the Home tab (home/) lists its open tasks for whoever opens it, with their buttons.
  *
  * State lives in DATA_DIR/state/: slack-outbox/ (cards not yet accepted by Slack) and
  * slack-messages/ (which message each card key is, for threads and edits), journals of src/store/journal.ts.
@@ -18,6 +19,7 @@ import { openChatDelivery, type DeliveryStatus } from '../../src/delivery/chat-d
 import type { PacingOptions } from '../../src/delivery/delivery-loop.ts';
 import { authTest, deliveryClient, type Identity } from './delivery/slack-api.ts';
 import { slackChat } from './delivery/slack-chat.ts';
+import { HomeTab, type HomeTuning } from './home/home-tab.ts';
 
 export type SlackDeps = ChatAdapterDeps;
 
@@ -30,6 +32,8 @@ export interface SlackTuning {
   now?: () => number;
   /** while the token is not accepted, /readyz checks it again at most this often (default 30 s) */
   tokenRecheckMs?: number;
+  /** the Home tab's pace (home/home-tab.ts) */
+  home?: Partial<HomeTuning>;
 }
 
 export interface SlackStatus extends DeliveryStatus {
@@ -71,6 +75,9 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
 
   const commands = chatCommandDeps(deps, outbox, problems);
   const taskActions = deps.taskQueue ? { queue: deps.taskQueue, allowedUsers: deps.config.allowedUsers, log } : undefined;
+  // the Home tab lists the work queue; published through the delivery's client (same token, URL and 429 rule)
+  const tasks = deps.commands?.tasks;
+  const home = tasks ? await HomeTab.open({ client, tasks, state: deps.state, log, ...(tuning.home ? { tuning: tuning.home } : {}) }) : undefined;
   const bolt = createBoltApp({
     slack,
     log,
@@ -79,6 +86,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
     refreshIdentity: () => void checkToken(),
     ...(commands ? { commands } : {}),
     ...(taskActions ? { taskActions } : {}),
+    ...(home ? { home } : {}),
   });
   if (bolt.mode === 'http') {
     deps.router.add('POST', '/slack/events', guardSlackRequests(bolt.listener, { log, ...(tuning.now ? { now: tuning.now } : {}) }));
@@ -99,6 +107,7 @@ export async function createSlack(deps: SlackDeps, tuning: SlackTuning = {}): Pr
       }
     },
     async stop() {
+      await home?.stop();
       await delivery.stop();
       if (bolt.mode === 'socket') await bolt.app.stop().catch((err: unknown) => log.warn({ err }, 'Slack Socket Mode did not stop cleanly'));
     },

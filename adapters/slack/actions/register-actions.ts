@@ -26,6 +26,8 @@ export interface TaskActionDeps {
   log: Logger;
   /** what `/oig` answers from: a press in an `/oig skipped` answer shows that answer again, updated */
   commands?: CommandDeps;
+  /** the Home tab: a press there has no response_url; the clicker's view is published again with the answer */
+  home?: { pressed(user: string, notice: string): void };
 }
 
 const ACTIONS: Readonly<Record<string, TaskActionName>> = {
@@ -48,6 +50,10 @@ export function registerTaskActions(app: App, deps: TaskActionDeps): void {
     const taskId = typeof action.value === 'string' ? action.value : '';
     const out = await deps.queue.press(name, taskId, actor);
     deps.log.info({ action: name, task: taskId.slice(0, 100), user: actor.id, result: out.result }, 'manual-remediation button pressed');
+    if (body.view?.type === 'home') {
+      deps.home?.pressed(body.user.id, out.message);
+      return;
+    }
     if (out.result === 'ok' && name !== 'verify') {
       if (body.container.is_ephemeral === true) {
         await respond(replacement(action.block_id, out.message, deps.commands)).catch((err: unknown) =>

@@ -18,6 +18,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type AuthorizeResult, type Logge
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../../../src/commands/deps.ts';
 import type { TaskActionDeps } from '../actions/register-actions.ts';
+import type { HomeSurface } from '../home/home-tab.ts';
 import type { Config } from '../../../src/config/config.ts';
 import type { Identity } from '../delivery/slack-api.ts';
 import { registerListeners } from './listeners.ts';
@@ -40,6 +41,8 @@ export interface BoltOptions {
   commands?: CommandDeps;
   /** the manual-remediation buttons' work queue */
   taskActions?: TaskActionDeps;
+  /** the Home tab (app_home_opened, presses from it) */
+  home?: HomeSurface;
 }
 
 export function createBoltApp(o: BoltOptions): BoltSetup {
@@ -64,7 +67,7 @@ export function createBoltApp(o: BoltOptions): BoltSetup {
       installerOptions: { clientOptions },
     });
     const app = new App({ receiver, socketMode: true, authorize, clientOptions, logger: o.logger });
-    registerListeners(app, o.log, o.commands, o.taskActions);
+    registerListeners(app, o.log, o.commands, o.taskActions, o.home);
     return { mode: 'socket', app };
   }
 
@@ -77,6 +80,6 @@ export function createBoltApp(o: BoltOptions): BoltSetup {
     bodyLimit: SLACK_BODY_LIMIT,
   });
   const app = new App({ receiver, authorize, clientOptions, logger: o.logger });
-  registerListeners(app, o.log, o.commands, o.taskActions);
+  registerListeners(app, o.log, o.commands, o.taskActions, o.home);
   return { mode: 'http', app, listener: receiver.requestListener };
 }
