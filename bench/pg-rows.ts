@@ -36,14 +36,21 @@ async function part<T>(name: string, run: () => Promise<T>): Promise<Part<T>> {
 }
 
 export async function benchPostgres(o: { databaseUrl: string | undefined; floor: LoadResult; events: number }): Promise<PostgresResults> {
-  const server = await benchServer(o.databaseUrl);
+  let server: BenchServer | undefined;
+  try {
+    server = await benchServer(o.databaseUrl);
+  } catch (err) {
+    // the throw-away cluster did not start (its error says why): the lowdb rows are still worth printing
+    return { skipped: `skipped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+  }
   if (!server) return { skipped: SKIPPED };
+  const { url } = server;
   try {
     return {
       server: server.origin,
-      intake: await part('intake', () => benchPgIntake(server.url, o.floor)),
-      store: await part('store', () => benchPgStore(server.url, o.events)),
-      burst: await part('replica burst', () => benchReplicaBurst(server.url)),
+      intake: await part('intake', () => benchPgIntake(url, o.floor)),
+      store: await part('store', () => benchPgStore(url, o.events)),
+      burst: await part('replica burst', () => benchReplicaBurst(url)),
     };
   } finally {
     await server.stop();
