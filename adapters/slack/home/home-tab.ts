@@ -18,7 +18,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { TaskSource } from '../../../src/followup/task.ts';
 import type { StateStore } from '../../../src/store/state-store.ts';
-import { classify } from '../delivery/slack-errors.ts';
+import { classify, fixFor, type Failure } from '../delivery/slack-errors.ts';
 import { homeView } from './home-view.ts';
 import { HomeViewers, SLACK_USER_ID } from './home-viewers.ts';
 
@@ -157,16 +157,18 @@ export class HomeTab implements HomeSurface {
   }
 
   private async publish(user: string, due: Due): Promise<void> {
-    const version = this.version;
     this.nextAt = this.now() + this.t.intervalMs;
+    // counted as current from the moment it is rendered: a refresh due meanwhile would show the same
+    this.rendered.delete(user);
+    this.rendered.set(user, this.version);
+    if (this.rendered.size > this.t.maxViewers * 4) this.rendered.delete(this.rendered.keys().next().value!);
     try {
       const view = homeView(this.d.tasks.openTasks(), user, { now: new Date(this.now()), ...(due.notice ? { notice: due.notice } : {}) });
       await this.d.client.views.publish({ user_id: user, view });
-      this.rendered.set(user, version);
-      if (this.rendered.size > this.t.maxViewers * 4) this.rendered.delete(this.rendered.keys().next().value!);
       if (this.failing) this.d.log.info({ code: this.failing }, 'Slack Home tabs are published again');
       this.failing = undefined;
     } catch (err) {
+      this.rendered.delete(user);
       const f = classify(err);
       const code = f.kind === 'rate_limited' ? 'rate_limited' : f.code;
       if (f.kind === 'rate_limited') {
@@ -176,9 +178,21 @@ export class HomeTab implements HomeSurface {
       }
       if (this.failing === code) return;
       this.failing = code;
-      this.d.log.warn({ code, user }, f.kind === 'rate_limited'
-        ? 'Slack rate-limited views.publish; Home tabs are refreshed after its Retry-After'
-        : 'could not publish a Slack Home tab (views.publish); check that the app has the Home tab enabled (manifest.yml features.app_home) — the next change or opening of the tab tries again');
+      this.d.log.warn({ code, user }, whatFailed(f));
     }
+  }
+}
+
+/** one line for the log: what failed and what to do (the same words for the same failure, logged once) */
+function whatFailed(f: Failure): string {
+  switch (f.kind) {
+    case 'rate_limited':
+      return 'Slack rate-limited views.publish; Home tabs are published again after its Retry-After';
+    case 'transient':
+      return 'Slack did not take a Home tab (views.publish); it is published again at the next change or opening of the tab';
+    case 'token':
+      return `could not publish a Slack Home tab: ${fixFor(f.code)}`;
+    default:
+      return `Slack refused a Home tab (views.publish: ${f.code}); check that the app's Home tab is enabled (manifest.yml features.app_home, then reinstall)`;
   }
 }
