@@ -26,7 +26,7 @@ export function startProcess(dataDir: string, env: Record<string, string> = {}):
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in time:\n${out}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no banner in time:\n${out}`)), 30_000);
     child.stdout!.on('data', () => {
       const m = /http:\/\/[^:\s]+:(\d+)\/okta\/hooks/.exec(out);
       if (m) {
