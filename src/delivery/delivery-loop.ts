@@ -13,6 +13,7 @@
  *   card refused         sent once more as plain text; refused again, it is dropped and shown as a problem
  */
 import type { Logger } from 'pino';
+import { cardLog, tracing } from '../event-log.ts';
 import type { Metrics } from '../metrics.ts';
 import { backoffMs, Sleepers } from '../sleepers.ts';
 import type { ChatMetrics } from './chat-metrics.ts';
@@ -164,6 +165,10 @@ export class DeliveryLoop {
       outcome = { status: 'failed', method: 'post', failure: { kind: 'transient', code: 'local_error' } };
     } finally {
       this.d.outbox.setInFlight(id, false);
+    }
+    if (tracing(this.d.log)) {
+      const failure = outcome.status === 'failed' ? { code: outcome.failure.kind === 'rate_limited' ? 'rate_limited' : outcome.failure.code } : {};
+      cardLog(this.d.log, item.card).debug({ channel: lane.channel, ...('method' in outcome ? { method: outcome.method } : {}), ...failure }, `card ${outcome.status} (${this.d.sink})`);
     }
     // pacing counts calls: an edit-only card whose message was never posted made none
     if (outcome.status !== 'skipped') lane.nextAt = Date.now() + this.o.intervalMs;

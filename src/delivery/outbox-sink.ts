@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Card, RouteFamily } from '../cards/card.ts';
+import { cardLog, tracing } from '../event-log.ts';
 import type { CardSink } from './card-sink.ts';
 import type { ChatTransport } from './chat-transport.ts';
 import type { MessageRefs } from './message-refs.ts';
@@ -29,7 +30,14 @@ export class OutboxSink<Message> implements CardSink {
   }
 
   async deliver(cards: readonly Card[], routedThrough?: number): Promise<void> {
-    await this.outbox.add(cards, (card, queued) => this.place(card, queued), routedThrough);
+    // with debug on, each card's channels are noted as they are placed and logged once they are on disk
+    const placed: Array<[Card, readonly string[]]> | undefined = tracing(this.log) ? [] : undefined;
+    await this.outbox.add(cards, (card, queued) => {
+      const channels = this.place(card, queued);
+      placed?.push([card, channels]);
+      return channels;
+    }, routedThrough);
+    for (const [card, channels] of placed ?? []) cardLog(this.log, card).debug({ channels }, `card queued for ${this.name}`);
     this.loop.wake();
   }
 

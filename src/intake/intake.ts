@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventRecord, Source } from '../domain/records.ts';
+import { eventLog, tracing } from '../event-log.ts';
 import type { Metrics } from '../metrics.ts';
 import { normalizeEvent } from '../normalize/index.ts';
 import type { AppendResult, EventStore } from '../store/event-store.ts';
@@ -70,6 +71,8 @@ export class Intake {
   }
 
   private afterAppend(result: AppendResult, source: Source): void {
+    // before the listeners: routing may log its own line for the record at once
+    if (tracing(this.log)) for (const r of result.stored) eventLog(this.log, r).debug({ source, seq: r.seq }, 'event stored');
     if (result.stored.length > 0) for (const listener of this.listeners) listener(result.stored);
     this.metrics.eventsDuplicate.inc({ source }, result.duplicates);
     const byFamily = new Map<string, number>();

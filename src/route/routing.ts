@@ -20,6 +20,7 @@ import type { Card } from '../cards/card.ts';
 import type { EventRecord, RemediationRecord } from '../domain/records.ts';
 import { DispatchStopped, type CardDispatcher } from '../delivery/card-dispatcher.ts';
 import type { RoutedRecord } from '../delivery/digest.ts';
+import { eventLog, tracing } from '../event-log.ts';
 import type { Metrics } from '../metrics.ts';
 import { backoffMs, Sleepers } from '../sleepers.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -191,6 +192,7 @@ export class Routing {
       }
     }
     this.addStageCards(batch, routed);
+    if (tracing(this.d.log)) for (const r of routed) eventLog(this.d.log, r.record).debug({ seq: r.record.seq, cards: r.cards.map((c) => c.kind) }, 'event routed');
     const through = batch.reduce((max, r) => Math.max(max, r.seq ?? 0), 0);
     await this.d.dispatcher.dispatch(routed, through > 0 ? through : undefined);
     if (through > 0) this.d.cursor.advance(through);
