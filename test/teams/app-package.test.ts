@@ -1,6 +1,6 @@
 /**
  * The Teams app package (adapters/teams/app-package): what Teams' validator would refuse, checked before
- * anyone zips and uploads it. Limits from the app manifest schema v1.17: at most 10 commands per list,
+ * anyone zips and uploads it (npm run teams-package validates the whole schema). Limits from the app manifest schema v1.30: at most 10 commands per list,
  * title ≤ 32 and description ≤ 128 characters, short description ≤ 80, full ≤ 4000, a 192×192 color icon
  * and a 32×32 outline icon that is white on a transparent background.
  */
@@ -79,9 +79,9 @@ function readPng(buf: Buffer): Png {
 }
 
 describe('Teams app package', () => {
-  it('is a v1.17 manifest whose app id and bot id are the same placeholder', () => {
-    expect(manifest.$schema).toBe('https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json');
-    expect(manifest.manifestVersion).toBe('1.17');
+  it('is a v1.30 manifest whose app id and bot id are the same placeholder', () => {
+    expect(manifest.$schema).toBe('https://developer.microsoft.com/en-us/json-schemas/teams/v1.30/MicrosoftTeams.schema.json');
+    expect(manifest.manifestVersion).toBe('1.30');
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.id).toBe(PLACEHOLDER);
     expect(bot.botId).toBe(manifest.id);
