@@ -6,7 +6,8 @@
  * the one that saw `app_home_opened`, and it must know whom to refresh. The list stays small on purpose:
  * every refresh costs one views.publish per person, so only the most recent `max` people who opened the tab
  * within `ttlMs` are kept; anyone else gets a fresh view the next time they open it (Slack sends
- * `app_home_opened` every time).
+ * `app_home_opened` every time). For the same reason `npm run copy-to-postgres` does not carry it over
+ * (src/tools/copy/state-names.ts): an empty list only means views wait for their next opening.
  */
 import type { StateDoc, StateStore } from '../../../src/store/state-store.ts';
 
