@@ -136,7 +136,6 @@ describe('Slack Home tab', () => {
     }
     await eventually(() => expect(queue().openTasks()).toHaveLength(300), 20_000);
     const opened = Date.now() - began;
-    console.log(`burst: 300 tasks opened in ${opened} ms`);
     await eventually(() => expect(wordsOf(homeOf(fake, 'U0BOB'))).toContain('300 open tasks'), 5000);
     await new Promise((r) => setTimeout(r, settle * 2));
 
