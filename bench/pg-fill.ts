@@ -40,7 +40,7 @@ export async function fillEvents(url: string, count: number, o: { routed?: boole
         // generated in chunks so the generator's garbage does not pile up
         const n = Math.min(chunk, count - done);
         const records = makeRecords(n, (300 * n) / count, Date.now() - ((count - done - n) / count) * 300 * 86_400_000);
-        for (let i = 0; i < records.length; i += BATCH) await insertNew(client, batchJson([{ records: records.slice(i, i + BATCH) }]).json, 'benchfill');
+        for (let i = 0; i < records.length; i += BATCH) await insertNew(client, batchJson([{ records: records.slice(i, i + BATCH) }]), 'benchfill');
       }
     } finally {
       client.release();

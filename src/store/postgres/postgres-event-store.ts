@@ -176,14 +176,15 @@ export class PostgresEventStore implements EventStore {
 
   /** one transaction for every append that queued up meanwhile; the database decides what is new */
   private async writeBatch(batch: readonly Submission[]): Promise<AppendResult[]> {
-    const { json, candidates } = batchJson(batch);
+    const made = batchJson(batch);
+    const { json, candidates } = made;
     let stored: Map<string, number>;
     const client = await this.pool.connect().catch((e: unknown) => {
       this.writes.failed('commit', e);
       throw e;
     });
     try {
-      stored = await insertNew(client, json, this.replica);
+      stored = await insertNew(client, made, this.replica);
       client.release();
     } catch (e) {
       // a connection that broke mid-transaction is not handed out again

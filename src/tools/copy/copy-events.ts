@@ -40,7 +40,7 @@ export async function copyEvents(records: readonly EventRecord[], pool: pg.Pool,
   try {
     for (let i = 0; i < records.length; i += size) {
       const batch = records.slice(i, i + size);
-      const stored = await insertNew(client, batchJson([{ records: batch }]).json, replica);
+      const stored = await insertNew(client, batchJson([{ records: batch }]), replica);
       copied += stored.size;
       const missing = batch.filter((r) => !stored.has(r.id)).map((r) => r.id);
       if (missing.length > 0) {
