@@ -6,6 +6,8 @@
  * republishes the card and the outbox edits that message. The same buttons also sit in ephemeral messages
  * (the rows of an `/oig skipped` answer, a verify reply's "Mark done"), which no chat.update can reach:
  * those are replaced through the press's response_url — with the answer re-run, or a short confirmation.
+ * A press in the Home tab comes with neither a response_url nor a channel: the clicker's Home view is
+ * published again with the answer on top (home/home-tab.ts).
  */
 import type { App, BlockAction, ButtonAction, RespondArguments, types } from '@slack/bolt';
 import type { Logger } from 'pino';
