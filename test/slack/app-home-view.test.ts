@@ -1,7 +1,9 @@
 /**
  * The Home view as a pure function (adapters/slack/home/home-view.ts): the order per person, Slack's
- * 100-block limit with its "more" line, the empty state, the notice, and names from Okta as inert text.
+ * 100-block limit with its "more" line, the empty state, the notice, and names from Okta as inert text;
+ * and the manifest lines that make Slack show the tab and send app_home_opened.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { HOME_MAX_BLOCKS, homeView, orderFor, standing } from '../../adapters/slack/home/home-view.ts';
 import type { ManualTask } from '../../src/followup/task.ts';
@@ -74,5 +76,14 @@ describe('Home view', () => {
     expect(row.split('\n')[0]).toBe('Remove Eve <!channel> ✅ Access approved from <https://evil.example|Salesforce>');
     expect(words(view.blocks)).not.toContain('\\u0007');
     expect(words(view.blocks)).not.toContain('\u202e');
+  });
+});
+
+describe('manifest.yml for the Home tab', () => {
+  it('enables the Home tab, keeps the Messages tab, and subscribes to app_home_opened on /slack/events', async () => {
+    const manifest = await readFile(new URL('../../manifest.yml', import.meta.url), 'utf8');
+    const live = manifest.split('\n').map((l) => l.replace(/(^|\s)#.*$/, '')).join('\n');
+    expect(live).toMatch(/app_home:\n\s+home_tab_enabled: true\n\s+messages_tab_enabled: true\n\s+messages_tab_read_only_enabled: true/);
+    expect(live).toMatch(/event_subscriptions:\n\s+request_url: https:\/\/YOUR-HOST\/slack\/events\n\s+bot_events:\n\s+- app_home_opened\n/);
   });
 });
