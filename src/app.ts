@@ -234,6 +234,8 @@ export class Bot {
 
   /** resolves when every stored event has been routed and its cards handed to the sinks (after the load) */
   async idle(): Promise<void> {
+    // a replica that does not lead routes nothing: loaded() would wait for a lead that may never come
+    if (!this.leadership.leading) return this.store.whenLoaded().catch(() => undefined);
     await this.loaded();
     await this.routing?.idle();
   }
