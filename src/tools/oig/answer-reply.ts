@@ -75,7 +75,7 @@ export function replyTo(req: OigRequest, deps: CommandDeps | undefined): OigRepl
   };
 }
 
-/** a request read from the socket (untrusted: any local process of the bot's user may write there) */
+/** a request read from the socket (untrusted: every local process of the bot's user may write there) */
 export function parseRequest(line: string): OigRequest | string {
   let value: unknown;
   try {

@@ -19,7 +19,7 @@ import { pngSize } from './png-size.ts';
 /** a Microsoft App ID / Entra application (client) id */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ICON_SIZES = { color: 192, outline: 32 } as const;
-/** 2026-01-01 00:00 UTC: any fixed time works; DOS time cannot say 1970 */
+/** 2026-01-01 00:00 UTC (a fixed time keeps the zip byte-identical; DOS time cannot say 1970) */
 const ENTRY_TIME = new Date(Date.UTC(2026, 0, 1));
 
 /** a package that cannot be built as asked; the message is the line the user reads */
