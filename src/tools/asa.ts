@@ -89,7 +89,7 @@ function parseOptions(argv: string[]) {
 
 async function poll(config: Config): Promise<number> {
   if (!config.asa) {
-    console.error('ASA is not configured: set ASA_TEAM, ASA_KEY_ID and ASA_KEY_SECRET (see "Connect ASA" in README.md)');
+    console.error('ASA is not configured: set ASA_TEAM, ASA_KEY_ID and ASA_KEY_SECRET (see docs/asa.md)');
     return EXIT.usage;
   }
   const log = createLogger(config.logLevel);

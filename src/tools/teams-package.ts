@@ -6,7 +6,7 @@ import { environmentWithDotEnv } from '../config/dot-env.ts';
 import { buildPackage, PackageError } from './teams-package/build-package.ts';
 
 /**
- * `npm run teams-package` (issue 14 §5, SPEC §9): the Teams app zip to upload (README "Upload the app
+ * `npm run teams-package` (issue 14 §5, SPEC §9): the Teams app zip to upload (docs/teams.md "Upload the app
  * package"), built from adapters/teams/app-package with TEAMS_APP_ID and package.json's version filled in
  * and checked against the manifest schema it declares (teams-package/build-package.ts).
  */
