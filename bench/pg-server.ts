@@ -8,9 +8,11 @@
  *     every commit, and a managed PostgreSQL does too), stopped at the end.
  *   - Neither: `skipped` says why, and the bench runs the lowdb rows alone.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { createDatabase, onServer, type CreatedDatabase } from '../test/setup/postgres-admin.ts';
 import { newestPostgresBin, startCluster, sweepOrphans } from '../test/setup/postgres-cluster.ts';
+
+const BENCH_APP = 'oig-chatops-bench';
 
 export const SKIPPED = 'skipped: no PostgreSQL (set DATABASE_URL or install postgresql)';
 
@@ -42,32 +44,16 @@ export async function benchServer(databaseUrl = process.env.DATABASE_URL): Promi
   return { url: cluster.url, origin: 'throw-away cluster', stop: cluster.stop };
 }
 
-export interface BenchDatabase {
-  /** DATABASE_URL of the new database: same server, user and password */
-  url: string;
-  /** drops it, ending connections still open to it */
-  drop(): Promise<void>;
-}
+export type BenchDatabase = CreatedDatabase;
 
 /** a new, empty database on the server, for one bench part */
-export async function freshDatabase(serverUrl: string, part: string): Promise<BenchDatabase> {
-  const name = `oig_bench_${part.replace(/[^a-z0-9]/g, '')}_${randomBytes(4).toString('hex')}`;
-  await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+export function freshDatabase(serverUrl: string, part: string): Promise<BenchDatabase> {
+  return createDatabase(serverUrl, `oig_bench_${part.replace(/[^a-z0-9]/g, '')}_`, BENCH_APP);
 }
 
 /** one short connection for one piece of work */
-export async function admin<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url, application_name: 'oig-chatops-bench' });
-  c.on('error', () => undefined);
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
+export function admin<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  return onServer(url, work, BENCH_APP);
 }
 
 /** runs `work` on a fresh database of the server, dropped after (also when `work` throws) */

@@ -3,25 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { Bot } from '../../src/app.ts';
-import type { Card } from '../../src/cards/card.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import type { CardSink } from '../../src/delivery/card-sink.ts';
 
 export const TEST_SECRET = 'test-hook-secret-0123456789abcdef';
 
 /** A sink that keeps every card it is given, so tests can look at what would have been posted. */
-export class MemorySink implements CardSink {
-  readonly name = 'memory';
-  readonly cards: Card[] = [];
-  deliver(cards: readonly Card[]): Promise<void> {
-    this.cards.push(...cards);
-    return Promise.resolve();
-  }
-  /** keeps nothing on disk: after a restart its cards are handed over again */
-  routedThrough(): undefined {
-    return undefined;
-  }
-}
+import { MemorySink } from '../../src/delivery/memory-sink.ts';
+
+export { MemorySink };
 
 export interface RunningBot {
   bot: Bot;

@@ -7,7 +7,7 @@
  * the process (a leader lease, a forwarded-cards table).
  *
  * Every replica keeps the documents it opened current with the others' changes: a change is announced
- * with pg_notify at commit, a replica LISTENs (state-listener.ts) and reads the documents whose version
+ * with pg_notify at commit, a replica LISTENs (pg-listener.ts) and reads the documents whose version
  * moved; and it polls every `pollMs` as well, for a notification lost with a connection or a proxy that
  * does not pass them (`listen: false` then).
  */
@@ -21,7 +21,7 @@ import { openDatabase, type Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { PgStateDoc, readNotice, type DocHost } from './pg-state-doc.ts';
 import { PgStateJournal } from './pg-state-journal.ts';
-import { StateListener } from './state-listener.ts';
+import { PgListener } from './pg-listener.ts';
 
 export interface PgStateStoreOptions {
   /** DATABASE_URL: the store opens its own pool (at most 4 connections), and closes it */
@@ -50,7 +50,7 @@ export class PgStateStore implements StateStore {
   private owned: Database | undefined;
   private closed = false;
   private readonly followed = new Set<PgStateDoc<object>>();
-  private listener: StateListener | undefined;
+  private listener: PgListener | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private reading: Promise<void> = Promise.resolve();
   private readAgain = false;
@@ -109,7 +109,7 @@ export class PgStateStore implements StateStore {
     void this.database().then(
       (db) => {
         if (this.closed) return;
-        this.listener = new StateListener(db.pool, STATE_CHANNEL, { notified: (p) => this.notified(p), listening: () => void this.refresh() }, this.o.log);
+        this.listener = new PgListener(db.pool, STATE_CHANNEL, { notified: (p) => this.notified(p), listening: () => void this.refresh() }, this.o.log, 'state changes');
         return this.listener.start();
       },
       // the document's own open() or change reports this; the poll keeps trying

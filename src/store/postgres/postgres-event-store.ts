@@ -8,10 +8,10 @@ import { withPositionSlot } from '../log-position.ts';
 import { WriteHealth } from '../write-health.ts';
 import { openDatabase, type Database } from './database.ts';
 import { batchJson, type Submission } from './batch-json.ts';
-import { countEvents, deleteBefore, insertNew, readLogState, readPage } from './event-log-sql.ts';
+import { countEvents, deleteBefore, EVENTS_CHANNEL, insertNew, readLogState, readPage } from './event-log-sql.ts';
 import { LogMirror } from './log-mirror.ts';
 import { migrate } from './migrate.ts';
-import { LogListener } from './log-listener.ts';
+import { PgListener } from './pg-listener.ts';
 import { loggableError } from './connection-error.ts';
 import { DAY_MS, PAGE_ROWS, POLL_MS, SLICE_ROWS, type PostgresEventStoreOptions } from './postgres-store-options.ts';
 
@@ -42,7 +42,7 @@ export class PostgresEventStore implements EventStore {
   private reading: Promise<void> = Promise.resolve();
   private readAgain = false;
   private pollTimer: NodeJS.Timeout | undefined;
-  private listener: LogListener | undefined;
+  private listener: PgListener | undefined;
   private retainedBefore: string | undefined;
   /** names this process in its append notifications */
   private readonly replica = `r${randomBytes(6).toString('hex')}`;
@@ -117,12 +117,11 @@ export class PostgresEventStore implements EventStore {
     this.options.log.info({ events: this.mirror.size, ms: Date.now() - started }, 'event store loaded from PostgreSQL');
     this.loading = undefined;
     this.settleLoaded();
-    this.listener = new LogListener(this.pool, this.replica, () => void this.follow(), this.options.log);
+    // another replica's append (this one's own need no read); on (re)connecting, what came meanwhile
+    this.listener = new PgListener(this.pool, EVENTS_CHANNEL, { notified: (who) => who !== this.replica && void this.follow(), listening: () => void this.follow() }, this.options.log, 'new events');
     void this.listener.start();
-    this.pollTimer = setInterval(() => {
-      void this.listener?.start();
-      void this.follow();
-    }, this.options.pollMs ?? POLL_MS).unref();
+    // the listener reconnects by itself; the poll covers notifications lost meanwhile
+    this.pollTimer = setInterval(() => void this.follow(), this.options.pollMs ?? POLL_MS).unref();
   }
 
   /**

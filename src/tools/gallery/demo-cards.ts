@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { Bot } from '../../app.ts';
 import type { Card } from '../../cards/card.ts';
 import { loadConfig } from '../../config/config.ts';
-import type { CardSink } from '../../delivery/card-sink.ts';
+import { MemorySink } from '../../delivery/memory-sink.ts';
 import { DEMO_ASA, startDemoAsa } from '../../demo/demo-asa-server.ts';
 import { sampleEvents } from '../../demo/sample-events.ts';
 import type { EventRecord } from '../../domain/records.ts';
@@ -26,19 +26,6 @@ import type { Actor } from '../../followup/task.ts';
 import type { RouteContext } from '../../route/route-context.ts';
 import { createStateStore } from '../../store/create-state-store.ts';
 import { envelopeOf } from '../replay-payload.ts';
-
-/** every card the sinks were handed, in order (later versions of a key replace earlier ones in chat) */
-class CapturingSink implements CardSink {
-  readonly name = 'gallery';
-  readonly cards: Card[] = [];
-  deliver(cards: readonly Card[]): Promise<void> {
-    this.cards.push(...cards);
-    return Promise.resolve();
-  }
-  routedThrough(): undefined {
-    return undefined;
-  }
-}
 
 export interface DemoRun {
   /** what the sinks received, in order */
@@ -89,7 +76,7 @@ export async function runDemo(): Promise<DemoRun> {
     ASA_USER_MAP: `${principalId(events, 'Erin Example')}=erin`,
   });
   const state = createStateStore(config, { log });
-  const sink = new CapturingSink();
+  const sink = new MemorySink('gallery');
   const bot = new Bot({ config, hookSecret, log, sinks: [sink], state });
   // wired as src/compose.ts wires it: routing opens tasks, task cards go out through the dispatcher
   const followUp = await startFollowUp({ config, state: bot.state, log, publish: (cards) => bot.dispatcher.publish(cards) });

@@ -1,9 +1,11 @@
 /**
- * LISTEN on the state channel, so a replica takes another one's document change within milliseconds
- * instead of at the next poll (pg-state-store.ts). It holds one connection of the pool. A notification
- * can be lost (the connection drops: a failover, an idle timeout at a proxy, pg_terminate_backend), so
- * the store polls as well, and this connects again by itself, with a growing pause, until it listens
- * again; each time it starts listening the store reads what changed while nobody listened.
+ * LISTEN on one channel, so a replica takes what another one wrote within milliseconds instead of at the
+ * next poll: the event log's appends (postgres-event-store.ts) and state document changes
+ * (pg-state-store.ts). It holds one connection of the pool. A notification can be lost (the connection
+ * drops: a failover, an idle timeout at a proxy, pg_terminate_backend; a proxy that does not pass LISTEN,
+ * such as PgBouncer in transaction mode), so its users poll as well, and this connects again by itself,
+ * with a growing pause, until it listens again; each time it starts listening its user reads what changed
+ * while nobody listened.
  */
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -12,7 +14,7 @@ import { loggableError } from './connection-error.ts';
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
-export class StateListener {
+export class PgListener {
   private client: pg.PoolClient | undefined;
   private starting: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
@@ -25,6 +27,8 @@ export class StateListener {
     private readonly channel: string,
     private readonly on: { notified(payload: string): void; listening(): void },
     private readonly log: Logger,
+    /** what the notifications announce, for the log lines ("new events", "state changes") */
+    private readonly what: string,
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
   }
@@ -55,7 +59,7 @@ export class StateListener {
       this.on.listening();
     } catch (err) {
       client?.release(true);
-      this.log.warn({ err: loggableError(err) }, 'could not LISTEN for state changes in PostgreSQL; other replicas\u2019 changes are read by polling meanwhile');
+      this.log.warn({ err: loggableError(err) }, `could not LISTEN for ${this.what} in PostgreSQL; other replicas\u2019 ${this.what} are read by polling meanwhile`);
       this.again();
     }
   }
@@ -64,7 +68,7 @@ export class StateListener {
     if (this.client !== client) return;
     this.client = undefined;
     client.release(err);
-    this.log.warn({ err: loggableError(err) }, 'the LISTEN connection to PostgreSQL was lost; polling until it is back');
+    this.log.warn({ err: loggableError(err) }, `the LISTEN connection to PostgreSQL (${this.what}) was lost; polling until it is back`);
     this.again();
   }
 
