@@ -42,7 +42,10 @@ async function demo(): Promise<void> {
   const asaRun = bot.pollerStatus().asa?.lastRun;
   process.stdout.write(
     `\ndemo: replayed ${events.length} sample Okta events and read ${asaRun?.read ?? 0} ASA audit events from the built-in fake (data in ${dataDir}).\n` +
-      (process.argv.includes('--exit') ? '' : `The bot keeps running at ${bot.url}; press Ctrl-C to stop.\n`),
+      (process.argv.includes('--exit')
+        ? ''
+        : `The bot keeps running at ${bot.url}; press Ctrl-C to stop.\n` +
+          `Ask it from another terminal: npm run oig -- skipped   (or DATA_DIR=${dataDir} npm run oig -- skipped while another bot runs in ./data)\n`),
   );
   if (process.argv.includes('--exit')) {
     await bot.stop();
