@@ -29,8 +29,9 @@ beforeEach(async () => {
   app = FakeOktaOAuth.mount(okta, { keys: [{ kid: KEY.kid, publicKey: KEY.publicKey }] });
 });
 afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
+  // the bot processes first: one still running writes DATA_DIR while it is being removed
   await stopProcesses();
+  for (const c of cleanup.splice(0).reverse()) await c();
   await okta.close();
 });
 

@@ -57,6 +57,9 @@ async function revoked(): Promise<{
   const bot = await startProcess(dataDir, env);
   expect((await postHook(bot.url, envelope([decideEvent({ item: 'icii1stillUsedProc1', resource: GROUP, published: new Date(startAt + 500) })]))).status).toBe(200);
   await eventually(() => expect([...slack.messages.values()].some((m) => m.text.includes('Access revoked'))).toBe(true), 10_000);
+  // the post recorded as done (its message reference written): a kill -9 between Slack's answer and that
+  // write may repeat the post (the one allowed repeat), and the reply would then thread on the repeat
+  await eventually(async () => expect(await (await fetch(`${bot.url}/metrics`)).text()).toMatch(/^oig_queue_depth 0$/m), 10_000);
   return {
     slack, env, dataDir, bot,
     decision: [...slack.messages.values()].find((m) => m.text.includes('Access revoked'))!,
