@@ -3,6 +3,7 @@
  * folder: the tsx loader is named by its full URL so the working directory need not be the project's.
  */
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,10 +27,30 @@ export interface CliOptions {
   gid?: number;
 }
 
+/** true when a user other than the owner may run `file` (o+x on it and on every folder above it) */
+function othersMayRun(file: string): boolean {
+  for (let p = file; ; p = path.dirname(p)) {
+    try {
+      if ((statSync(p).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (p === path.dirname(p)) return true;
+  }
+}
+
+/**
+ * The Node binary another user can run: this one, unless it lives in a folder only its owner may enter (CI
+ * runs Node 22 and 24 from root's npx cache), then the system's. Undefined when there is none.
+ */
+export function nodeForOtherUsers(): string | undefined {
+  return [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find(othersMayRun);
+}
+
 export function runOig(args: string[], o: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
+      (o.uid !== undefined ? nodeForOtherUsers() : undefined) ?? process.execPath,
       ['--import', tsxLoader, script, ...args],
       {
         cwd: o.cwd ?? root,
