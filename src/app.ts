@@ -41,6 +41,8 @@ export interface BotOptions {
   routingRetryMs?: number;
   /** the Okta API (System Log backfill): compose.ts shares one with the work queue; default from config */
   okta?: OktaConnection;
+  /** the parsing workers, when main.ts started booting them first (~1 s: the longest step of a start) */
+  normalizer?: NormalizePool;
   /** whether this process leads (routing, delivery, pollers): default the sole process, or a lease in PostgreSQL */
   leadership?: Leadership;
 }
@@ -99,7 +101,7 @@ export class Bot {
     if (this.store.onIndexed) this.store.onIndexed((records) => this.routing?.push(records));
     else this.intake.onStored((records) => this.routing?.push(records));
 
-    this.normalizer = new NormalizePool(o.log);
+    this.normalizer = o.normalizer ?? new NormalizePool(o.log);
     const hooks = hookRoutes({ authHeader: o.config.hook.authHeader, secret: o.hookSecret, intake: this.intake, normalizer: this.normalizer });
     this.router = new HttpRouter(o.log)
       .add('GET', '/okta/hooks', hooks.verify)

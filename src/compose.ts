@@ -12,6 +12,7 @@ import type { ChatAdapter, ChatAdapterDeps } from './delivery/chat-adapter.ts';
 import { problemLine } from './delivery/delivery-problems.ts';
 import { PostGate } from './delivery/post-gate.ts';
 import type { StateStore } from './store/state-store.ts';
+import type { NormalizePool } from './intake/normalize-pool.ts';
 import { createStateStore } from './store/create-state-store.ts';
 import { PgStateStore } from './store/postgres/pg-state-store.ts';
 import { ForwardedCards } from './replica/forwarded-cards.ts';
@@ -30,6 +31,8 @@ export interface ComposeOptions {
   slackTuning?: SlackTuning;
   teamsTuning?: TeamsTuning;
   followUpHttp?: FollowUpDeps['http'];
+  /** the parsing workers, already booting (main.ts starts them first: the longest step of a start) */
+  normalizer?: NormalizePool;
   /** the bot's own state (main.ts makes it first: the hook secret of replicas lives there); default from config */
   state?: StateStore;
   /** retries of the Okta OAuth token request (tests shorten them) */
@@ -66,7 +69,7 @@ export async function composeBot(config: Config, o: ComposeOptions): Promise<Com
   const state = o.state ?? createStateStore(config, { log });
   // several replicas on one database: what a follower's buttons change reaches the leader's outboxes
   const replicas = state instanceof PgStateStore ? { forwarded: new ForwardedCards({ database: await state.database(), log }) } : undefined;
-  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}), state });
+  const bot = new Bot({ config, hookSecret: o.hookSecret, log, sinks, ...(okta ? { okta } : {}), state, ...(o.normalizer ? { normalizer: o.normalizer } : {}) });
   // the work queue's card changes go to whatever sinks there are
   const followUp =
     o.followUp === false

@@ -6,6 +6,7 @@ import { environmentWithDotEnv } from './config/dot-env.ts';
 import { createLogger } from './logger.ts';
 import { resolveHookSecret, type HookSecret } from './okta/hook-secret.ts';
 import { createStateStore } from './store/create-state-store.ts';
+import { NormalizePool } from './intake/normalize-pool.ts';
 import { DataDirBusyError, holdDataDir, type DataDirLease } from './store/data-dir-lock.ts';
 
 /**
@@ -23,6 +24,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
   // stores and outboxes), so a second bot on the same folder stops here having written nothing. This share
   // is held until the whole composition has stopped (the chats persist their outboxes after the Bot).
   // Replicas on PostgreSQL keep nothing in DATA_DIR: the database's leader lease orders them instead (app.ts).
+  // the parsing workers boot (~1 s) while the rest starts: the hook must answer within 2 s of a start (issue 13)
+  const normalizer = new NormalizePool(log);
+  normalizer.start().catch(() => undefined);
   const state = createStateStore(config, { log });
   const lease = state.kind === 'files' ? await holdDataDir(config.dataDir, 'bot', {
     onTakeOver: (stale, reason) => log.warn({ pid: stale?.pid, host: stale?.hostname, reason }, 'took over a stale DATA_DIR lock'),
@@ -48,7 +52,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Bot> {
 
   const start = async () => {
     const secret = await resolveHookSecret(config.hook.secret, config.dataDir, state);
-    app = await composeBot(config, { hookSecret: secret.value, log, state });
+    app = await composeBot(config, { hookSecret: secret.value, log, state, normalizer });
     // a replica that led and lost its lease (its database connection died) must stop writing at once:
     // another replica leads now, and everything this one acknowledged is in the database
     app.bot.leadership.onLost((reason) => {

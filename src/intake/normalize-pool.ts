@@ -38,13 +38,20 @@ export class NormalizePool {
   private closing = false;
   private restarts: number[] = [];
 
+  private booting: Promise<void> | undefined;
+
   constructor(
     private readonly log: Logger,
     private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1)),
   ) {}
 
   /** starts the workers and checks each answers, so a broken install fails at start, not at Okta's first delivery */
-  async start(): Promise<void> {
+  /** boots the workers once; a second call waits for the same boot (main.ts starts it before the rest) */
+  start(): Promise<void> {
+    return (this.booting ??= this.boot());
+  }
+
+  private async boot(): Promise<void> {
     for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
     const probe = new TextEncoder().encode('{"data":{"events":[]}}');
     await Promise.all(this.workers.map((w) => this.run(w, probe, 'hook')));
