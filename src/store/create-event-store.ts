@@ -18,6 +18,9 @@ export interface EventStoreHooks {
   database?: Database;
 }
 
+/** the bot's PostgreSQL store starts loading its log this long after opening (postgres-store-options.ts) */
+const LOAD_DELAY_MS = 500;
+
 export function createEventStore(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'retentionDays'>, log: Logger, hooks: EventStoreHooks = {}): EventStore {
   if (config.databaseUrl !== undefined) {
     return new PostgresEventStore({
@@ -26,6 +29,7 @@ export function createEventStore(config: Pick<Config, 'databaseUrl' | 'dataDir' 
       log,
       retentionDays: config.retentionDays,
       onWriteFailure: hooks.onWriteFailure,
+      loadDelayMs: LOAD_DELAY_MS,
     });
   }
   return new LowdbEventStore({

@@ -77,7 +77,8 @@ export class PostgresEventStore implements EventStore {
     this.state = 'open';
     // the last position is the total until the rows are counted (retention may have deleted some)
     this.loading = { loaded: 0, total: state.lastSeq };
-    this.reading = this.load();
+    const delay = this.options.loadDelayMs ?? 0;
+    this.reading = delay > 0 ? new Promise<void>((r) => setTimeout(r, delay).unref()).then(() => this.load()) : this.load();
   }
 
   loadProgress(): LoadProgress | undefined {

@@ -23,6 +23,11 @@ export interface PostgresEventStoreOptions {
   log: Logger;
   retentionDays: number;
   pollMs?: number;
+  /**
+   * waits this long after open() before loading the log (default 0): the bot gives its first second to
+   * listening and the first delivery (Okta retries a failed one only once), not to parsing pages
+   */
+  loadDelayMs?: number;
   pageRows?: number;
   /** told about every failed write (a metric) */
   onWriteFailure?: (kind: WriteKind) => void;
