@@ -148,6 +148,9 @@ export class Bot {
     const host = ['0.0.0.0', '::'].includes(this.o.config.host) ? '127.0.0.1' : this.o.config.host;
     this.url = `http://${host}:${port}`;
     this.afterLoad = this.store.whenLoaded().then(() => this.lead(opened));
+    // a small shared log (a fresh database) is read in moments: loaded before start() resolves, as a small
+    // embedded store is, so /oig answers at once
+    if ((this.store.loadProgress()?.total ?? Infinity) <= 10_000) await this.store.whenLoaded().catch(() => undefined);
     const progress = this.store.loadProgress();
     if (!progress && this.state.kind === 'files') {
       // loaded already (a small store): everything is started before start() resolves, as it always was (a

@@ -13,7 +13,7 @@ import { LogMirror } from './log-mirror.ts';
 import { migrate } from './migrate.ts';
 import { PgListener } from './pg-listener.ts';
 import { loggableError } from './connection-error.ts';
-import { DAY_MS, PAGE_ROWS, POLL_MS, SLICE_ROWS, type PostgresEventStoreOptions } from './postgres-store-options.ts';
+import { DAY_MS, PAGE_ROWS, POLL_MS, SLICE_ROWS, SMALL_LOG, type PostgresEventStoreOptions } from './postgres-store-options.ts';
 
 export type { PostgresEventStoreOptions } from './postgres-store-options.ts';
 
@@ -77,7 +77,7 @@ export class PostgresEventStore implements EventStore {
     this.state = 'open';
     // the last position is the total until the rows are counted (retention may have deleted some)
     this.loading = { loaded: 0, total: state.lastSeq };
-    const delay = this.options.loadDelayMs ?? 0;
+    const delay = state.lastSeq > SMALL_LOG ? (this.options.loadDelayMs ?? 0) : 0;
     this.reading = delay > 0 ? new Promise<void>((r) => setTimeout(r, delay).unref()).then(() => this.load()) : this.load();
   }
 

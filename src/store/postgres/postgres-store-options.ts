@@ -14,6 +14,8 @@ export const PAGE_ROWS = 20_000;
 export const SLICE_ROWS = 2000;
 /** how often a replica reads what the others appended when no notification came (LISTEN is the fast path) */
 export const POLL_MS = 1000;
+/** a log this long or shorter loads in moments: its load is not held back (loadDelayMs) */
+export const SMALL_LOG = 100_000;
 
 export interface PostgresEventStoreOptions {
   /** DATABASE_URL: the store opens its own pool, and closes it */
@@ -24,8 +26,8 @@ export interface PostgresEventStoreOptions {
   retentionDays: number;
   pollMs?: number;
   /**
-   * waits this long after open() before loading the log (default 0): the bot gives its first second to
-   * listening and the first delivery (Okta retries a failed one only once), not to parsing pages
+   * waits this long after open() before loading a log longer than SMALL_LOG (default 0): the bot gives its
+   * first moments to listening and the first delivery (Okta retries a failed one only once), not to parsing
    */
   loadDelayMs?: number;
   pageRows?: number;
