@@ -105,6 +105,8 @@ describe('Slack Home tab', () => {
     const [a] = await skipped(['iciiRefused1']);
     await openHome(running!.url, 'U0MALLORY');
     await eventually(() => expect(fake.publishes('U0MALLORY')).toHaveLength(1));
+    // the task card is posted by the paced outbox, maybe after the view: count calls only once it is there
+    await eventually(() => expect(fake.posts(MANUAL)).toHaveLength(1));
     const posted = fake.calls.length;
 
     await pressInHome(running!.url, 'oig_manual_claim', a!, 'U0MALLORY');
