@@ -33,6 +33,8 @@ const LEFTOVER_MS = 3_600_000;
 export interface LockOptions {
   /** tests shorten it; readers judge staleness with their own period, so keep it the same everywhere */
   heartbeatMs?: number;
+  /** what a command-line holder is called in the refusal others read, e.g. `npm run oig` */
+  command?: string;
   /** told why a stale lock was taken over */
   onTakeOver?: (stale: LockInfo | undefined, reason: string) => void;
 }
@@ -52,10 +54,11 @@ export class DataDirBusyError extends Error {
   }
 }
 
-/** "another oig-chatops process (pid 123 on host h, since …)" */
+/** "another oig-chatops process (pid 123 on host h, since …)", or "`npm run oig` (pid …)" for a command */
 export function holderText(holder: LockInfo | undefined): string {
   if (!holder) return 'another oig-chatops process (its lock file is being written)';
-  const who = holder.holder === 'cli' ? 'an `npm run asa` command' : 'another oig-chatops process';
+  // a lock written before holders named their command says only that it is one
+  const who = holder.holder === 'bot' ? 'another oig-chatops process' : holder.command ? `\`${holder.command}\`` : 'an oig-chatops command';
   return `${who} (pid ${holder.pid} on host ${holder.hostname}, since ${holder.startedAt})`;
 }
 
@@ -82,7 +85,7 @@ export class DataDirLock {
     const staleAfterMs = heartbeatMs * STALE_AFTER_HEARTBEATS;
     await mkdir(dataDir, { recursive: true });
     const file = path.join(dataDir, LOCK_FILE);
-    const me = ownLockInfo(holder);
+    const me = ownLockInfo(holder, o.command);
     // the claim of the stale lock this process took over, kept while it holds the lock (lock-file.ts)
     let claim: string | undefined;
     let last: Found | undefined;

@@ -26,6 +26,8 @@ export interface LockInfo {
   processStart?: string;
   startedAt: string;
   holder: LockHolder;
+  /** for a command-line holder, which command (`npm run oig`): the one line a refused starter reads names it */
+  command?: string;
   /** random per acquisition: tells this lock file apart from any other one with the same pid */
   token: string;
 }
@@ -37,7 +39,7 @@ export interface Verdict {
 }
 
 /** this process, as it writes itself into a new lock */
-export function ownLockInfo(holder: LockHolder): LockInfo {
+export function ownLockInfo(holder: LockHolder, command?: string): LockInfo {
   const pidNamespace = readProc(() => readlinkSync('/proc/self/ns/pid'));
   const bootId = readProc(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
   const processStart = processStartOf(process.pid);
@@ -49,6 +51,7 @@ export function ownLockInfo(holder: LockHolder): LockInfo {
     ...(processStart ? { processStart } : {}),
     startedAt: new Date().toISOString(),
     holder,
+    ...(command ? { command } : {}),
     token: randomBytes(12).toString('base64url'),
   };
 }

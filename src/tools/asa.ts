@@ -13,7 +13,7 @@ import { HttpClient } from '../http-client/http-client.ts';
 import { Intake } from '../intake/intake.ts';
 import { createLogger } from '../logger.ts';
 import { Metrics } from '../metrics.ts';
-import { DataDirBusyError, holdDataDir, type DataDirLease } from '../store/data-dir-lock.ts';
+import { DataDirBusyError, holdDataDir, holderText, type DataDirLease } from '../store/data-dir-lock.ts';
 
 /**
  * `npm run asa -- poll | reset | status`: the ASA operator commands of SPEC §1. They read the same
@@ -62,7 +62,7 @@ async function asaTool(argv: string[]): Promise<number> {
   if (config.databaseUrl !== undefined) return command === 'poll' ? poll(config) : reset(config);
   let lease: DataDirLease;
   try {
-    lease = await holdDataDir(config.dataDir, 'cli');
+    lease = await holdDataDir(config.dataDir, 'cli', { command: `npm run asa -- ${command}` });
   } catch (err) {
     if (!(err instanceof DataDirBusyError)) throw err;
     console.error(busyText(config.dataDir, err));
@@ -78,7 +78,7 @@ async function asaTool(argv: string[]): Promise<number> {
 /** the bot (or another of these commands) writes DATA_DIR now */
 function busyText(dataDir: string, err: DataDirBusyError): string {
   const h = err.holder;
-  if (h?.holder === 'cli') return `another \`npm run asa\` command (pid ${h.pid} on host ${h.hostname}) is working on DATA_DIR ${dataDir}; wait for it to finish.`;
+  if (h?.holder === 'cli') return `${holderText(h)} is working on DATA_DIR ${dataDir}; wait for it to finish.`;
   const who = h ? `the bot (pid ${h.pid} on host ${h.hostname}, since ${h.startedAt})` : 'the bot';
   return `${who} is running with DATA_DIR ${dataDir}; stop it first (its own poller runs on ASA_POLL_CRON).`;
 }

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { environmentWithDotEnv } from '../config/dot-env.ts';
 import { createLogger } from '../logger.ts';
-import { DataDirBusyError, holdDataDir, type DataDirLease } from '../store/data-dir-lock.ts';
+import { DataDirBusyError, holdDataDir, holderText, type DataDirLease } from '../store/data-dir-lock.ts';
 import { loggableError } from '../store/postgres/connection-error.ts';
 import { openDatabase, type Database } from '../store/postgres/database.ts';
 import { migrate } from '../store/postgres/migrate.ts';
@@ -59,7 +59,7 @@ async function copyToPostgres(argv: string[]): Promise<number> {
 
   let lease: DataDirLease;
   try {
-    lease = await holdDataDir(dataDir, 'cli');
+    lease = await holdDataDir(dataDir, 'cli', { command: 'npm run copy-to-postgres' });
   } catch (err) {
     if (!(err instanceof DataDirBusyError)) throw err;
     console.error(busyText(dataDir, err));
@@ -94,7 +94,7 @@ async function copyToPostgres(argv: string[]): Promise<number> {
 /** the bot (or another command) works on DATA_DIR now */
 function busyText(dataDir: string, err: DataDirBusyError): string {
   const h = err.holder;
-  if (h?.holder === 'cli') return `another command (pid ${h.pid} on host ${h.hostname}) is working on DATA_DIR ${dataDir}; wait for it to finish.`;
+  if (h?.holder === 'cli') return `${holderText(h)} is working on DATA_DIR ${dataDir}; wait for it to finish.`;
   const who = h ? `the bot (pid ${h.pid} on host ${h.hostname}, since ${h.startedAt})` : 'the bot';
   return `${who} is running with DATA_DIR ${dataDir}; stop it first: the copy must see everything it stored.`;
 }

@@ -79,6 +79,15 @@ describe('npm run asa', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "pol"');
   });
+
+  it('refuses while another command holds DATA_DIR, naming it', async () => {
+    const { dataDir, env } = await setup();
+    const lease = await holdDataDir(dataDir, 'cli', { command: 'npm run oig' }); // this test process plays it
+    cleanup.push(() => lease.release());
+    const busy = await asaCli(['poll'], env);
+    expect(busy.code).toBe(3);
+    expect(busy.stderr).toContain(`\`npm run oig\` (pid ${process.pid} on host ${hostname()}, since ${lease.info.startedAt}) is working on DATA_DIR ${dataDir}; wait for it to finish.`);
+  });
 });
 
 describePg('npm run asa with DATABASE_URL', () => {

@@ -123,7 +123,7 @@ describe('one bot per DATA_DIR', { timeout: 120_000 }, () => {
     const release = asa.hold();
     const polling = asaCli(['poll'], env);
     await eventually(async () => expect((await lockOf(dir)).holder).toBe('cli'), 15_000);
-    await expect(startProcess(dir)).rejects.toThrow(/^exited with 1:\noig-chatops: cannot start: DATA_DIR .* is in use by an `npm run asa` command \(pid \d+ on host .*\); stop it first, or use another DATA_DIR\n$/);
+    await expect(startProcess(dir)).rejects.toThrow(/^exited with 1:\noig-chatops: cannot start: DATA_DIR .* is in use by `npm run asa -- poll` \(pid \d+ on host .*\); stop it first, or use another DATA_DIR\n$/);
     release();
     expect((await polling).code).toBe(0);
     const after = await startProcess(dir);

@@ -58,8 +58,8 @@ interface Holder {
 }
 
 /** test/helpers/lock-holder.ts in its own process, ready to try once `go()` is called */
-async function startHolder(dataDir: string, holder: 'bot' | 'cli' = 'bot'): Promise<Holder> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/lock-holder.ts', dataDir, holder], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+async function startHolder(dataDir: string, holder: 'bot' | 'cli' = 'bot', command?: string): Promise<Holder> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/lock-holder.ts', dataDir, holder, ...(command ? ['0', command] : [])], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   cleanup.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.stdin!.end();
@@ -103,12 +103,20 @@ describe('DataDirLock', () => {
     expect(await readInfo(dataDir)).toEqual(held);
   });
 
-  it('names an `npm run asa` command as the holder', async () => {
+  it('names the command that holds it; a command\'s lock from before commands named themselves is "an oig-chatops command"', async () => {
     const dataDir = await dir();
-    const cli = await startHolder(dataDir, 'cli');
+    const cli = await startHolder(dataDir, 'cli', 'npm run oig');
     cli.go();
     await cli.result;
-    await expect(DataDirLock.acquire(dataDir, 'bot')).rejects.toThrow(/is in use by an `npm run asa` command \(pid \d+ on host/);
+    expect((await readInfo(dataDir)).command).toBe('npm run oig');
+    await expect(DataDirLock.acquire(dataDir, 'bot')).rejects.toThrow(new RegExp(`is in use by \`npm run oig\` \\(pid ${cli.child.pid} on host`));
+
+    const older = await dir();
+    const unnamed = await startHolder(older, 'cli');
+    unnamed.go();
+    await unnamed.result;
+    expect((await readInfo(older)).command).toBeUndefined();
+    await expect(DataDirLock.acquire(older, 'bot')).rejects.toThrow(new RegExp(`is in use by an oig-chatops command \\(pid ${unnamed.child.pid} on host`));
   });
 
   it('takes over a lock whose process is gone, at once', async () => {

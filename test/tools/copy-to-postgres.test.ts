@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { Outbox } from '../../src/delivery/outbox.ts';
 import { AuditFile } from '../../src/followup/audit-file.ts';
 import { TaskFile, type StoredTask } from '../../src/followup/task-file.ts';
 import { RoutingCursor } from '../../src/route/routing-cursor.ts';
+import { holdDataDir } from '../../src/store/data-dir-lock.ts';
 import { FileStateStore } from '../../src/store/file-state-store.ts';
 import { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
 import { openDatabase, type Database } from '../../src/store/postgres/database.ts';
@@ -291,6 +292,17 @@ describePg('copy-to-postgres', () => {
     expect(stdout).toBe('');
     const { events } = await pgStores(db.url);
     expect(events.lastSeq).toBe(0);
+  });
+  it('refuses while another command holds DATA_DIR, naming it (exit 3)', async () => {
+    const dir = await dataDir();
+    await storeEvents(dir, [decision({ id: 'only', at: recent(0) })]);
+    const lease = await holdDataDir(dir, 'cli', { command: 'npm run asa -- poll' }); // this test process plays it
+    cleanup.push(() => lease.release());
+    const db = await database();
+    const { code, stdout, stderr } = await tsx([], { DATA_DIR: dir, DATABASE_URL: db.url });
+    expect(code).toBe(3);
+    expect(stderr).toContain(`\`npm run asa -- poll\` (pid ${process.pid} on host ${hostname()}, since ${lease.info.startedAt}) is working on DATA_DIR ${dir}; wait for it to finish.`);
+    expect(stdout).toBe('');
   });
 });
 

@@ -4,10 +4,11 @@
  * may use.
  */
 import { chmod, mkdtemp, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_COLUMNS } from '../../src/commands/skipped.ts';
+import { holdDataDir } from '../../src/store/data-dir-lock.ts';
 import { askBot } from '../../src/tools/oig/ask-bot.ts';
 import { socketPath } from '../../src/tools/oig/socket-server.ts';
 import { exited, startProcess, stopProcesses, type BotProcess } from '../helpers/bot-process.ts';
@@ -182,4 +183,21 @@ describe('npm run oig once the bot has stopped', () => {
       expect(reply.kind === 'answer' && reply.rows.length).toBe(2);
     }, 10_000);
   }, 90_000);
+});
+
+describe('npm run oig while another command works on DATA_DIR', () => {
+  it('names that command and exits 1, reading nothing', async () => {
+    const held = await mkdtemp(path.join(tmpdir(), 'oig-cli-held-'));
+    // this test process plays `npm run asa -- poll`, which holds the folder while it polls
+    const lease = await holdDataDir(held, 'cli', { command: 'npm run asa -- poll' });
+    try {
+      const r = await runOig(['skipped'], { env: { DATA_DIR: held } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`\`npm run asa -- poll\` (pid ${process.pid} on host ${hostname()}, since ${lease.info.startedAt}) is working on DATA_DIR ${held}; ask again when it is done`);
+      expect(r.stdout).toBe('');
+    } finally {
+      await lease.release();
+      await rm(held, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

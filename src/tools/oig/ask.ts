@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
-import { DataDirBusyError } from '../../store/data-dir-lock.ts';
+import { DataDirBusyError, holderText } from '../../store/data-dir-lock.ts';
 import { replyTo, type OigReply, type OigRequest } from './answer-reply.ts';
 import { AskFailedError, askBot, NoBotError } from './ask-bot.ts';
 import { demoSockets } from './find-demo.ts';
@@ -78,7 +78,7 @@ async function offline(config: AskConfig, req: OigRequest, log: Logger): Promise
 /** DATA_DIR is held, yet nobody answered on its socket */
 function busyText(dataDir: string, err: DataDirBusyError, unusable: string | undefined): string {
   const h = err.holder;
-  if (h?.holder === 'cli') return `another command (pid ${h.pid}) is working on DATA_DIR ${dataDir} (npm run asa or npm run oig); ask again when it is done`;
+  if (h?.holder === 'cli') return `${holderText(h)} is working on DATA_DIR ${dataDir}; ask again when it is done`;
   const who = h ? `the bot (pid ${h.pid} on host ${h.hostname}, since ${h.startedAt})` : 'a bot that is starting';
   const why = unusable ?? 'it may still be starting (ask again in a moment), or run a version without npm run oig (restart it)';
   return `${who} holds DATA_DIR ${dataDir} but does not answer on its socket: ${why}`;

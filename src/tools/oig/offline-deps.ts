@@ -36,7 +36,7 @@ type StoreConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'retentionDays' | 'a
 
 /** opens the stores of `config`; throws DataDirBusyError when a process holds DATA_DIR */
 export async function openOffline(config: StoreConfig, log: Logger): Promise<OfflineDeps> {
-  const lease: DataDirLease | undefined = config.databaseUrl === undefined ? await holdDataDir(config.dataDir, 'cli') : undefined;
+  const lease: DataDirLease | undefined = config.databaseUrl === undefined ? await holdDataDir(config.dataDir, 'cli', { command: 'npm run oig' }) : undefined;
   const store = createEventStore(config, log);
   const state = createStateStore(config, { log });
   try {
