@@ -31,6 +31,8 @@ export interface SkipCauseView {
   at: string;
   /** the access is no longer in Okta */
   gone?: boolean;
+  /** gone because the user was deleted from Okta */
+  userDeleted?: boolean;
   /** why Okta skipped it (untrusted: names from Okta) */
   why?: string;
   /** the next step that follows from the cause */
@@ -102,8 +104,8 @@ function causeNotes(cause: SkipCauseView, task: ManualTaskView): Array<string | 
   const checked = `checked in Okta ${timeText(cause.at) ?? cause.at}`;
   if (cause.gone) {
     return [
-      `Okta no longer shows this access (${checked}).`,
-      task.state === 'done' ? undefined : 'Next step: if someone removed it by hand, mark the task done.',
+      cause.userDeleted ? `Okta no longer has this user: deleted, with all of its access (${checked}).` : `Okta no longer shows this access (${checked}).`,
+      task.state === 'done' ? undefined : cause.userDeleted ? 'Next step: mark the task done.' : 'Next step: if someone removed it by hand, mark the task done.',
     ];
   }
   if (!cause.why) return [];

@@ -1,7 +1,7 @@
 /**
  * What a check in Okta found about a task's access (verify-access.ts finds it, cause-text.ts words it).
  * Three answers only: the access is there (and why Okta could not remove it), it is gone (every list was
- * read to its end and it is not there), or the check could not tell (a timeout, an error, a list that
+ * read to its end and it is not there, or the user no longer exists in Okta), or the check could not tell (a timeout, an error, a list that
  * could not be read whole): "could not tell" is never turned into "gone".
  */
 import type { AppRef } from '../okta/admin-links.ts';
@@ -47,4 +47,10 @@ export interface AccessPresent {
   grants?: GrantSource[];
 }
 
-export type AccessCheck = AccessPresent | { access: 'gone' } | { access: 'unknown'; why: string };
+export interface AccessGone {
+  access: 'gone';
+  /** Okta answers 404 for the user itself: deleted, so none of its access is left */
+  userDeleted?: true;
+}
+
+export type AccessCheck = AccessPresent | AccessGone | { access: 'unknown'; why: string };

@@ -173,6 +173,7 @@ export function verifyAnswer(check: AccessCheck, task: ManualTask, orgUrl: strin
   if (check.access === 'unknown') {
     return `Could not tell whether ${whoOf(task)} still has ${whatOf(task)}: ${check.why}. Nothing was changed; press Verify again later.`;
   }
+  if (check.access === 'gone' && check.userDeleted) return `${goneText(task)} Okta no longer has this user: deleted, with all of its access. Mark the task done.`;
   if (check.access === 'gone') return `${goneText(task)} Okta no longer shows this access: if you removed it, mark the task done.`;
   const t = explainPresent(check, task, orgUrl);
   // a private answer is text only: the links as plain URLs (the thread reply carries them as links)

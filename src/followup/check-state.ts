@@ -10,7 +10,7 @@
  *   again: the delays start over.
  */
 import type { CardLink } from '../cards/card.ts';
-import type { AccessCheck, AccessPresent, Cause } from './access-check.ts';
+import type { AccessCheck, AccessGone, AccessPresent, Cause } from './access-check.ts';
 import { explainPresent } from './cause-text.ts';
 import type { ManualTask } from './task.ts';
 import type { StoredTask } from './task-file.ts';
@@ -19,6 +19,8 @@ export interface Diagnosis {
   /** when Okta was asked */
   at: string;
   access: 'present' | 'gone';
+  /** gone: because Okta no longer has the user at all */
+  userDeleted?: true;
   /** present: why Okta skipped it (with Admin Console links) */
   why?: string;
   /** present: the next step that follows from the cause */
@@ -82,8 +84,8 @@ export function nextDueAt(entries: readonly StoredTask[], delays: readonly numbe
   return next;
 }
 
-export function diagnosisOf(check: AccessPresent | { access: 'gone' }, task: ManualTask, orgUrl: string, at: string): Diagnosis {
-  if (check.access === 'gone') return { at, access: 'gone' };
+export function diagnosisOf(check: AccessPresent | AccessGone, task: ManualTask, orgUrl: string, at: string): Diagnosis {
+  if (check.access === 'gone') return { at, access: 'gone', ...(check.userDeleted ? { userDeleted: true } : {}) };
   const text = explainPresent(check, task, orgUrl);
   return { at, access: 'present', why: text.why, next: text.next, links: text.links, cause: check.cause };
 }

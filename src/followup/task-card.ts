@@ -16,7 +16,7 @@ export function taskView(entry: StoredTask): ManualTaskView {
 export function causeView(entry: StoredTask): SkipCauseView | undefined {
   const d = entry.diagnosis;
   if (!d) return undefined;
-  if (d.access === 'gone') return { at: d.at, gone: true };
+  if (d.access === 'gone') return { at: d.at, gone: true, ...(d.userDeleted ? { userDeleted: true } : {}) };
   return { at: d.at, ...(d.why ? { why: d.why } : {}), ...(d.next ? { next: d.next } : {}), ...(d.links?.length ? { links: d.links } : {}) };
 }
 

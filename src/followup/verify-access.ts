@@ -9,8 +9,10 @@
  *   comes through a group, found among the user's groups that are assigned to the app (every page of
  *   both), each with its own cause as above; and the Identity Governance grants when available.
  *
- * Any failure (timeout, error, a list not read to its end) answers "could not tell, because …".
+ * A user Okta no longer has (404 for the user itself) has none of it: gone, and the answer says the user
+ * was deleted. Any other failure (timeout, error, a list not read to its end) answers "could not tell, because …".
  */
+import { HttpError } from '../http-client/http-error.ts';
 import type { OktaApi, OktaGroup } from '../okta/okta-api.ts';
 import type { AccessCheck, GroupCause } from './access-check.ts';
 import type { ManualTask } from './task.ts';
@@ -41,14 +43,22 @@ export async function checkAccess(okta: OktaApi, task: ManualTask): Promise<Acce
 }
 
 async function checkGroup(okta: OktaApi, userId: string, groupId: string): Promise<AccessCheck> {
-  const g = (await okta.userGroups(userId)).find((x) => x.id === groupId);
+  const groups = await okta.userGroups(userId).catch(async (err: unknown) => {
+    // Okta answers 404 for the groups of a user it no longer has: gone, but only once the user itself is
+    // confirmed missing (a 404 for any other reason stays "could not tell")
+    if (err instanceof HttpError && err.statusCode === 404 && !(await okta.userExists(userId))) return undefined;
+    throw err;
+  });
+  if (!groups) return { access: 'gone', userDeleted: true };
+  const g = groups.find((x) => x.id === groupId);
   if (!g) return { access: 'gone' };
   return { access: 'present', cause: { kind: 'membership', via: await groupCause(okta, g) } };
 }
 
 async function checkApp(okta: OktaApi, userId: string, appId: string): Promise<AccessCheck> {
   const assignment = await okta.appUser(appId, userId);
-  if (!assignment) return { access: 'gone' };
+  // 404: not assigned; said why when the reason is that the user is gone from Okta altogether
+  if (!assignment) return (await okta.userExists(userId).catch(() => true)) ? { access: 'gone' } : { access: 'gone', userDeleted: true };
   const app = (await okta.app(appId)) ?? { id: appId };
   const access = await okta.principalAccess(appId, userId);
   const grants = access.available && access.grants.length > 0 ? { grants: access.grants } : {};

@@ -140,6 +140,20 @@ export class OktaApi {
     return objs(list).map(group).filter((g): g is OktaGroup => g !== undefined);
   }
 
+  /**
+   * Whether Okta still has the user: false only when it answers 404 for `GET /api/v1/users/{id}` (deleted;
+   * a deactivated user still exists, with its groups). Any other failure throws: it could not tell.
+   */
+  async userExists(userId: string): Promise<boolean> {
+    try {
+      await this.reader.get('Okta user', `/api/v1/users/${enc(userId)}`);
+      return true;
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 404) return false;
+      throw err;
+    }
+  }
+
   /** the user's assignment to the app, or undefined when Okta answers 404 (not assigned) */
   async appUser(appId: string, userId: string): Promise<OktaAppUser | undefined> {
     try {

@@ -118,6 +118,11 @@ describe('buildManualRemediationCard', () => {
     expect(card.notes).toEqual(['Okta no longer shows this access (checked in Okta 2026-11-01 10:00:00 UTC).', 'Next step: if someone removed it by hand, mark the task done.']);
   });
 
+  it('says when the user was deleted from Okta, with all of its access', () => {
+    const card = buildManualRemediationCard(skipped(), { cause: { at: '2026-11-01T10:00:00.000Z', gone: true, userDeleted: true } });
+    expect(card.notes).toEqual(['Okta no longer has this user: deleted, with all of its access (checked in Okta 2026-11-01 10:00:00 UTC).', 'Next step: mark the task done.']);
+  });
+
   it('keeps a long cause within Slack\'s section limit', () => {
     const card = buildManualRemediationCard(skipped(), { cause: { at: '2026-11-01T10:00:00.000Z', why: 'x'.repeat(10_000), next: 'y'.repeat(10_000) } });
     expect(card.notes!.every((n) => n.length <= 2000)).toBe(true);

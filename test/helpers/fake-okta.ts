@@ -10,7 +10,8 @@
  *   okta.script({ status: 503 });           // the next call only
  *
  * It also answers the Management API reads of "Verify in Okta" and the background checks (issues 4, 12),
- * from a small directory: `GET /api/v1/users/{id}/groups`, `/api/v1/apps/{appId}` (404 unless added),
+ * from a small directory: `GET /api/v1/users/{id}` and `/api/v1/users/{id}/groups` (404 once `deleteUser`),
+ * `/api/v1/apps/{appId}` (404 unless added),
  * `/api/v1/apps/{appId}/users/{userId}` (404 when not assigned; `scope` USER or GROUP),
  * `/api/v1/apps/{appId}/groups`, `/api/v1/groups/rules` and the governance
  * `/governance/api/v1/principal-access?filter=…` (404 unless grants were added). The lists page like Okta:
@@ -52,6 +53,8 @@ export class FakeOkta {
   private readonly members = new Map<string, Set<string>>();
   private readonly appUsers = new Map<string, Map<string, string>>();
   private readonly appGroups = new Map<string, Set<string>>();
+  /** users deleted from the org: 404 for the user and its groups, as Okta answers for an unknown user id */
+  private readonly deleted = new Set<string>();
   private readonly rules: Array<{ id: string; name: string; status: string; groupIds: string[]; expression?: string }> = [];
   /** X-Rate-Limit-Remaining and -Reset (epoch seconds) sent with every directory answer, when set */
   rateLimit: { remaining: number; reset: number } | undefined;
@@ -113,6 +116,13 @@ export class FakeOkta {
 
   removeMember(userId: string, groupId: string): void {
     this.members.get(userId)?.delete(groupId);
+  }
+
+  /** deletes a user from the org: its memberships and app assignments go with it */
+  deleteUser(userId: string): void {
+    this.deleted.add(userId);
+    this.members.delete(userId);
+    for (const users of this.appUsers.values()) users.delete(userId);
   }
 
   assignApp(appId: string, userId: string, scope: 'USER' | 'GROUP' = 'USER'): void {
@@ -200,7 +210,15 @@ export class FakeOkta {
     };
     const list = (items: unknown[]) => this.page(res, url, items, limits);
     let m: RegExpExecArray | null;
-    if ((m = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(path))) return list([...(this.members.get(m[1]!) ?? [])].map(group));
+    const userGone = (id: string) => send(res, 404, { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${id} (User)` }, limits);
+    if ((m = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(path))) {
+      if (this.deleted.has(m[1]!)) return userGone(m[1]!);
+      return list([...(this.members.get(m[1]!) ?? [])].map(group));
+    }
+    if ((m = /^\/api\/v1\/users\/([^/]+)$/.exec(path))) {
+      if (this.deleted.has(m[1]!)) return userGone(m[1]!);
+      return send(res, 200, { id: m[1], status: 'ACTIVE', profile: { login: `${m[1]}@example.com` } }, limits);
+    }
     if ((m = /^\/api\/v1\/apps\/([^/]+)\/users\/([^/]+)$/.exec(path))) {
       const scope = this.appUsers.get(m[1]!)?.get(m[2]!);
       if (!scope) return send(res, 404, { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${m[2]} (AppUser)` }, limits);

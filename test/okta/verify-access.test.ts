@@ -168,6 +168,37 @@ describe('names from the Okta API', () => {
   });
 });
 
+describe('a user deleted from Okta', () => {
+  it('has none of its access: a group or an app is gone, and the answer says the user was deleted', async () => {
+    okta.addGroup('00gFin', 'Finance');
+    okta.addMember(USER, '00gFin');
+    okta.assignApp('0oaSfdc', USER, 'USER');
+    okta.deleteUser(USER);
+    expect(await checkAccess(api(), task({ id: '00gFin', name: 'Finance', type: 'GROUP' }))).toEqual({ access: 'gone', userDeleted: true });
+    expect(okta.apiRequests).toEqual([`/api/v1/users/${USER}/groups`, `/api/v1/users/${USER}`]);
+    expect(await checkAccess(api(), task({ id: '0oaSfdc', name: 'Salesforce', type: 'APPLICATION' }))).toEqual({ access: 'gone', userDeleted: true });
+  });
+
+  it('a user who still exists and is not assigned the app is gone without that reason', async () => {
+    expect(await checkAccess(api(), task({ id: '0oaSfdc', name: 'Salesforce', type: 'APPLICATION' }))).toEqual({ access: 'gone' });
+  });
+
+  it('a 404 for the groups of a user Okta still has (or cannot say) is "could not tell", never gone', async () => {
+    okta.routes.set(`GET /api/v1/users/${USER}/groups`, (_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"errorCode":"E0000007","errorSummary":"Not found"}');
+    });
+    const check = await checkAccess(api(), task({ id: '00gFin', name: 'Finance', type: 'GROUP' }));
+    expect(check).toMatchObject({ access: 'unknown', why: expect.stringContaining('Okta user groups') });
+
+    okta.routes.set(`GET /api/v1/users/${USER}`, (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    expect((await checkAccess(api(), task({ id: '00gFin', name: 'Finance', type: 'GROUP' }))).access).toBe('unknown');
+  });
+});
+
 describe('could not tell', () => {
   it('a timeout on page 2 answers "could not tell", never gone', async () => {
     manyGroups(250, 1);

@@ -219,6 +219,19 @@ describe('Verify in Okta', () => {
     await eventually(() => expect(running!.queue.get('item:iciiVerify04')?.state).toBe('done'));
   });
 
+  it('says a user deleted from Okta has none of the access, and the task card says so too', async () => {
+    running = await startTaskBot(fake, { env: { ...ALLOWED, ...okta.env() } });
+    okta.addGroup(GROUP.id, GROUP.name);
+    okta.addMember(PRINCIPAL.id, GROUP.id);
+    okta.deleteUser(PRINCIPAL.id);
+    await skippedCard('iciiVerify05', GROUP);
+    const r = await click('oig_manual_verify', 'item:iciiVerify05');
+    const text = await responded(r);
+    expect(text).toContain('Gone: Jane Doe is no longer a member of Finance Admins. Okta no longer has this user: deleted, with all of its access. Mark the task done.');
+    expect(actionIds(fake.responses.find((x) => x.path.endsWith(`/${r}`))!.body)).toEqual(['oig_manual_done']);
+    await eventually(() => expect(JSON.stringify(fake.updates(MANUAL).at(-1)?.body)).toContain('Okta no longer has this user: deleted'));
+  });
+
   it('explains what to configure without Okta credentials', async () => {
     running = await startTaskBot(fake, { env: ALLOWED });
     await skippedCard('iciiNoOkta01');
