@@ -109,4 +109,33 @@ describe('revoked but still used, end to end', () => {
     expect(answer.summary.join('\n')).toContain('Revoked but still used: Finance Admins');
     expect(answer.rows.some((r) => r.cells[1] === 'still_used')).toBe(true);
   }, 30_000);
+
+  it('a revoke folded into a campaign digest (no card of its own) still gets its card, in the certification channel', async () => {
+    const slack = await FakeSlack.start();
+    const startAt = Date.now() - 30_000;
+    const asa = await FakeAsa.start({ startAt });
+    cleanup.push(() => slack.close(), () => asa.close());
+    const bot = await startSlackBot(slack, { env: { ...asa.env(), ASA_POLL_CRON: POLL_EVERY_SECOND } });
+    cleanup.push(() => bot.stop(true));
+
+    // a campaign closing: 11 revokes at once (over the digest threshold of 10), Jane's among them, just
+    // before the fake's first ASA event
+    const others = Array.from({ length: 10 }, (_, i) => decideEvent({
+      item: `icii1digestItem${String(i).padStart(4, '0')}`,
+      resource: GROUP,
+      principal: { id: `00u1other${i}`, name: `Other ${i}`, login: `other${i}@example.com` },
+      published: new Date(startAt - 1000),
+    }));
+    const hook = await postHook(bot.url, envelope([decideEvent({ item: ITEM, resource: GROUP, published: new Date(startAt - 1000) }), ...others]));
+    expect(hook.status).toBe(200);
+    await eventually(() => expect([...slack.messages.values()].some((m) => m.channel === CERT && m.text.includes('Campaign digest') && m.text.includes('Events collected: 11'))).toBe(true), 10_000);
+    expect([...slack.messages.values()].filter((m) => m.text.includes('Access revoked'))).toEqual([]);
+
+    asa.addEvent({ actor: asa.user('jane.doe'), target_server: asa.serverObject('web-01', 'prod'), type: 'server.ssh_login' });
+    await eventually(() => expect(stillUsedMessages(slack)).toHaveLength(1), 10_000);
+    const card = stillUsedMessages(slack)[0]!;
+    expect(card.channel).toBe(CERT);
+    expect(card.threadTs).toBeUndefined();
+    expect(JSON.stringify(card.blocks)).toContain('Jane Doe');
+  }, 30_000);
 });
