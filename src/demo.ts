@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO_ASA, startDemoAsa } from './demo/demo-asa-server.ts';
-import { sampleEvents } from './demo/sample-events.ts';
+import { DEMO_ASA_USER_MAP, sampleEvents } from './demo/sample-events.ts';
 import { main } from './main.ts';
 import { envelopeOf } from './tools/replay-payload.ts';
 
@@ -24,6 +24,8 @@ async function demo(): Promise<void> {
     ASA_KEY_ID: DEMO_ASA.keyId,
     ASA_KEY_SECRET: DEMO_ASA.keySecret,
     ASA_BASE_URL: asa.baseUrl,
+    // the demo's revoked Erin still logs in to ASA: tied to her Okta id, so the bot flags it
+    ASA_USER_MAP: process.env.ASA_USER_MAP ?? DEMO_ASA_USER_MAP,
   });
   const url = `${bot.url}/okta/hooks`;
   const events = sampleEvents();

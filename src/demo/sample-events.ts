@@ -18,6 +18,12 @@ const RITA = person('00udemoRitaReview01', 'Rita Reviewer');
 const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK, GRACE] = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Grace'].map((n, i) =>
   person(`00udemo${n.padEnd(10, '0')}0${i}`, `${n} Example`),
 ) as [Who, Who, Who, Who, Who, Who, Who];
+/**
+ * Certification events name a person by Okta id and name only: the demo ties Erin to the demo ASA server's
+ * user "erin" the way an operator would (docs/asa.md, ASA_USER_MAP), so her use of ASA after her revoke is
+ * flagged ("revoked but still used").
+ */
+export const DEMO_ASA_USER_MAP = `${ERIN.id}=erin`;
 const OKTA: Who = { id: '0oademoOktaSystem01', name: 'Okta System', login: 'system@okta.com', type: 'SystemPrincipal' };
 const WORKFLOWS: Who = { id: '00udemoSvcWorkflow1', name: 'svc-workflows', login: 'svc-workflows@example.com' };
 const SALESFORCE = { id: '0oademoSalesforce01', name: 'Salesforce', type: 'APPLICATION' };

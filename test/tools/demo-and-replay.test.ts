@@ -46,6 +46,8 @@ describe('npm run demo', () => {
       'Access review action: Security review for Frank Example',
       'Okta rate limit warning',
       'erin (status ACTIVE) logged in to db-01 (project finance)',
+      // the scenario's point: Erin's revoke, and her ASA use after it
+      'Revoked but still used: Erin Example · Finance Admins',
       'demo: replayed 18 sample Okta events and read 5 ASA audit events from the built-in fake',
     ]) {
       expect(stdout).toContain(title);

@@ -18,7 +18,7 @@ import type { Card } from '../../cards/card.ts';
 import { loadConfig } from '../../config/config.ts';
 import { MemorySink } from '../../delivery/memory-sink.ts';
 import { DEMO_ASA, startDemoAsa } from '../../demo/demo-asa-server.ts';
-import { sampleEvents } from '../../demo/sample-events.ts';
+import { DEMO_ASA_USER_MAP, sampleEvents } from '../../demo/sample-events.ts';
 import type { EventRecord } from '../../domain/records.ts';
 import { startFollowUp } from '../../followup/index.ts';
 import type { WorkQueue } from '../../followup/work-queue.ts';
@@ -42,15 +42,6 @@ export interface DemoRun {
 /** who presses the buttons in the pictures: a person from the sample events */
 const PRESSER: Actor = { id: 'U0DEMOALICE', name: 'Alice Example', email: 'alice@example.com', via: 'slack' };
 
-/** the Okta id a sample certification event gives the person named `name` */
-function principalId(events: ReadonlyArray<Record<string, unknown>>, name: string): string {
-  for (const e of events) {
-    const data = (e.debugContext as { debugData?: Record<string, string> } | undefined)?.debugData;
-    if (data?.campaignItemPrincipalName === name && data.campaignItemPrincipalId) return data.campaignItemPrincipalId;
-  }
-  throw new Error(`gallery: the sample events name no campaign item principal "${name}"`);
-}
-
 async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
@@ -71,9 +62,8 @@ export async function runDemo(): Promise<DemoRun> {
     ASA_TEAM: DEMO_ASA.team, ASA_KEY_ID: DEMO_ASA.keyId, ASA_KEY_SECRET: DEMO_ASA.keySecret, ASA_BASE_URL: asa.baseUrl,
     // the presser below is allowed, as an admin would list a real team
     OIG_ALLOWED_USERS: PRESSER.id,
-    // certification events name a person by Okta id and name only, so the demo's ASA user "erin" is tied to
-    // Erin's id the way an operator would (README: ASA_USER_MAP); without it no "still used" card is made
-    ASA_USER_MAP: `${principalId(events, 'Erin Example')}=erin`,
+    // as npm run demo: Erin's Okta id tied to the demo ASA user "erin"; without it no "still used" card is made
+    ASA_USER_MAP: DEMO_ASA_USER_MAP,
   });
   const state = createStateStore(config, { log });
   const sink = new MemorySink('gallery');
