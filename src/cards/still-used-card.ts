@@ -8,7 +8,7 @@
  * posted (history, a digest) does the family pick the channel — the certification channel, where the revoke
  * was announced, rather than the ASA channel's stream of routine audit events.
  */
-import type { DecisionRecord } from '../domain/records.ts';
+import type { Party } from '../domain/records.ts';
 import { howText } from '../correlate/still-used-match.ts';
 import type { RevokeWatch, StillUsedUse } from '../correlate/still-used-watch.ts';
 import type { Card } from './card.ts';
@@ -22,8 +22,8 @@ export function useText(u: StillUsedUse): string {
 }
 
 /** "strong — the event names group prod-ssh, the revoked group" / "by name only — ASA user alice = …" */
-export function matchText(u: StillUsedUse, d: DecisionRecord): string {
-  const identity = howText(u.how, u.record.user, d.principal);
+export function matchText(u: StillUsedUse, person: Party): string {
+  const identity = howText(u.how, u.record.user, person);
   return u.evidence ? `strong — ${u.evidence} (${identity})` : `by name only — ${identity}; the revoked group is not named by the event`;
 }
 
@@ -54,7 +54,7 @@ export function buildStillUsedCard(w: RevokeWatch, o: StillUsedCardOptions): Car
       ['When', timeText(last.record.at)],
       ['Where', w.servers.length > 0 ? w.servers.join(', ') : undefined],
       ['Uses since the revoke', count],
-      ['Match', matchText(best, d)],
+      ['Match', matchText(best, w.person)],
       ['Principal', partyText(d.principal)],
       ['Revoked', `${resourceText(d.resource)} at ${timeText(d.at) ?? d.at}`],
       ['Campaign', campaignText(d.campaign)],

@@ -28,6 +28,7 @@ export function stats(deps: CommandDeps): Answer {
   const used = deps.stillUsed?.totals();
   if (used) {
     add('still used', 'revokes watched', String(used.watched));
+    add('still used', 'revokes no ASA name can match', `${used.noAsaName} (no Okta login known and no ASA_USER_MAP entry)`);
     add('still used', 'revokes used after', String(used.revokesUsed));
     add('still used', 'uses after a revoke', `${used.uses} (${used.strong} strong, ${used.uses - used.strong} by name only; ${used.history} from history)`);
     if (used.lastUseAt) add('still used', 'last use', when(used.lastUseAt));
@@ -59,7 +60,7 @@ export function stats(deps: CommandDeps): Answer {
       `Stored events: ${s.events}`,
       `Last event received: ${s.lastReceivedAt ? when(s.lastReceivedAt) : 'none yet'}`,
       pollers.length ? `Pollers: ${pollers.length}` : 'Pollers: none configured',
-      ...(used ? [`Revoked but still used: ${used.revokesUsed} revoke(s), ${used.uses} use(s) after the revoke (${used.strong} strong)`] : []),
+      ...(used ? [`Revoked but still used: ${used.revokesUsed} revoke(s), ${used.uses} use(s) after the revoke (${used.strong} strong)${noAsaNameText(used.noAsaName)}`] : []),
       delivery ? `Outbox: ${delivery.outbox} waiting, ${delivery.errors.length} delivery problem(s)${waited}` : 'Delivery: no status available',
     ],
     columns: ['section', 'name', 'value'],
@@ -71,4 +72,9 @@ export function stats(deps: CommandDeps): Answer {
 export function oldestOf(times: ReadonlyArray<string | undefined>): { oldestQueuedAt?: string } {
   const oldest = times.filter((t): t is string => t !== undefined).sort()[0];
   return oldest ? { oldestQueuedAt: oldest } : {};
+}
+
+/** said when some watched revokes cannot be matched to ASA users by name: Okta's event named no login */
+function noAsaNameText(n: number): string {
+  return n > 0 ? `; ${n} watched revoke(s) name no Okta login, so ASA users are not matched to them by name: set ASA_USER_MAP (okta-id=asa-name)` : '';
 }

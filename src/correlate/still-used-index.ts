@@ -33,6 +33,7 @@ import {
   HOW_RANK, PROJECT_LINK_TYPES, activityKeys, baseType, canGrantServerAccess, claimsOf, groupsNamed, isCorrelatedType,
   nameOf, projectOf, strongEvidence, useKind, type MatchHow,
 } from './still-used-match.ts';
+import { withKnownLogin } from './known-login.ts';
 import { inLogOrder, logOrder, pos } from './log-order.ts';
 import { MAX_SERVERS, RECENT_USES, type RevokeWatch, type StillUsedReader, type StillUsedTotals, type StillUsedUse } from './still-used-watch.ts';
 
@@ -64,10 +65,13 @@ function better(a: StillUsedUse, b: StillUsedUse): boolean {
 
 /** the keys /oig user may find a watch under: Okta id, login, display name, claimed ASA/OPA names (lower-cased) */
 function personKeys(w: RevokeWatch): Set<string> {
-  const p = w.decision.principal;
+  const p = w.person;
   const keys = [p.id, p.login, p.name, ...w.claims.map((c) => nameOf(c.key))];
   return new Set(keys.filter((k): k is string => k !== undefined).map(normalizeKey));
 }
+
+/** whether an ASA user name can match the watched person at all (a login, or an ASA_USER_MAP entry) */
+const hasAsaName = (w: RevokeWatch): boolean => w.claims.some((c) => c.key.startsWith('asa:'));
 
 const personLabel = (d: DecisionRecord): string => d.principal.login ?? d.principal.name ?? d.principal.id ?? 'someone';
 
@@ -83,7 +87,7 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
   private readonly byPerson = new Map<string, Set<RevokeWatch>>();
   /** project → groups reaching it (lower-cased), from project.add_group / remove_group in log order */
   private readonly projectGroups = new Map<string, Set<string>>();
-  private readonly counts: StillUsedTotals = { watched: 0, revokesUsed: 0, uses: 0, strong: 0, history: 0 };
+  private readonly counts: StillUsedTotals = { watched: 0, noAsaName: 0, revokesUsed: 0, uses: 0, strong: 0, history: 0 };
   /** the cards of the last batch, by record id: a batch routed again in this process gets them again */
   private lastBatch = new Map<string, readonly Card[]>();
 
@@ -203,8 +207,9 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
   }
 
   private watch(d: DecisionRecord): RevokeWatch {
-    const claims = claimsOf(d.principal, this.userMap);
-    const watch: RevokeWatch = { decision: d, claims, active: true, uses: 0, strong: 0, recent: [], servers: [], sharedWith: [] };
+    const person = withKnownLogin(d.principal, pos(d), this.store);
+    const claims = claimsOf(person, this.userMap);
+    const watch: RevokeWatch = { decision: d, person, claims, active: true, uses: 0, strong: 0, recent: [], servers: [], sharedWith: [] };
     for (const c of claims) {
       const list = this.byClaim.get(c.key);
       if (list) list.push({ watch, how: c.how });
@@ -216,6 +221,7 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
       else this.byPerson.set(k, new Set([watch]));
     }
     this.counts.watched++;
+    if (!hasAsaName(watch)) this.counts.noAsaName++;
     return watch;
   }
 
@@ -223,6 +229,7 @@ export class StillUsedIndex implements RouteStage, StillUsedReader {
   private retire(watch: RevokeWatch): void {
     watch.active = false;
     this.counts.watched--;
+    if (!hasAsaName(watch)) this.counts.noAsaName--;
     for (const c of watch.claims) {
       const list = this.byClaim.get(c.key)?.filter((e) => e.watch !== watch);
       if (list && list.length > 0) this.byClaim.set(c.key, list);

@@ -3,7 +3,7 @@
  * shared with the card builder and /oig. Uses are kept as counts plus a few examples, not all of them:
  * a service account logging in every minute must not grow memory for ever.
  */
-import type { AsaRecord, DecisionRecord } from '../domain/records.ts';
+import type { AsaRecord, DecisionRecord, Party } from '../domain/records.ts';
 import type { MatchHow, NameClaim } from './still-used-match.ts';
 
 /** one use of ASA/OPA after the revoke, by the revoked person */
@@ -19,6 +19,8 @@ export interface StillUsedUse {
 /** a REVOKE decision whose person is watched in ASA/OPA */
 export interface RevokeWatch {
   decision: DecisionRecord;
+  /** the revoked person as matched: the decision's principal, with the login an earlier record gave them when it names none */
+  person: Party;
   claims: NameClaim[];
   /** false once a newer decision for the same person and resource replaced it (no new uses are added) */
   active: boolean;
@@ -44,6 +46,8 @@ export const MAX_SERVERS = 10;
 export interface StillUsedTotals {
   /** revokes watched now */
   watched: number;
+  /** of which name no login and have no ASA_USER_MAP entry: ASA user names cannot be matched to them (OPA's Okta ids can) */
+  noAsaName: number;
   /** revokes with at least one use after them */
   revokesUsed: number;
   /** uses after a revoke (one per revoke and event) */

@@ -27,6 +27,17 @@ describe('/oig stats', () => {
     expect(closed.rows.find((r) => r.cells[0] === 'health')?.line).toBe('store: the event store is not open');
   });
 
+  it('says how many watched revokes no ASA user name can match, and what to set', async () => {
+    const { store, close } = await fixtureStore();
+    const totals = { watched: 5, noAsaName: 2, revokesUsed: 1, uses: 3, strong: 1, history: 0 };
+    const answer = stats({ store, stillUsed: { forPerson: () => [], totals: () => totals }, now: () => NOW });
+    expect(answer.summary).toContain('Revoked but still used: 1 revoke(s), 3 use(s) after the revoke (1 strong); 2 watched revoke(s) name no Okta login, so ASA users are not matched to them by name: set ASA_USER_MAP (okta-id=asa-name)');
+    expect(answer.rows.find((r) => r.cells[1] === 'revokes no ASA name can match')!.cells[2]).toBe('2 (no Okta login known and no ASA_USER_MAP entry)');
+    const allNamed = stats({ store, stillUsed: { forPerson: () => [], totals: () => ({ ...totals, noAsaName: 0 }) }, now: () => NOW });
+    expect(allNamed.summary).toContain('Revoked but still used: 1 revoke(s), 3 use(s) after the revoke (1 strong)');
+    await close();
+  });
+
   it('takes the earliest queue time of several chats', () => {
     expect(oldestOf([undefined, '2026-11-21T10:00:00.000Z', '2026-11-21T09:00:00.000Z'])).toEqual({ oldestQueuedAt: '2026-11-21T09:00:00.000Z' });
     expect(oldestOf([undefined])).toEqual({});

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { StillUsedIndex } from '../../src/correlate/still-used-index.ts';
 import type { AsaRecord, EventRecord } from '../../src/domain/records.ts';
 import { LowdbEventStore } from '../../src/store/lowdb-event-store.ts';
-import { alice, asa, bob, decision, financeGroup, salesforce, skipped } from '../helpers/records.ts';
+import { accessRequest, alice, asa, bob, decision, financeGroup, salesforce, skipped } from '../helpers/records.ts';
 import { makeDataDir } from '../helpers/start-bot.ts';
 
 const dirs: string[] = [];
@@ -132,6 +132,37 @@ describe('revoked but still used', () => {
       login('opa', 1, { id: 'uuid-opa-1', type: 'pam.server.ssh_login', src: 'system_log', user: 'someone-renamed', details: { origin: 'OPA', oktaUserId: '00u1alice' } }),
     ]);
     expect(index.forPerson('alice@example.com')[0]!.best!.how).toBe('okta-id');
+  });
+
+  it('a revoke naming no login (as Okta\'s certification events name a person: id and display name) borrows the login an earlier record gave that id', async () => {
+    const aliceById = { id: alice.id, name: alice.name };
+    const { index, cards } = await routeAll([
+      accessRequest('create', { id: 'req-1', requestedFor: alice }),
+      revokeAlice({ principal: aliceById }),
+      login('1', 5),
+    ]);
+    expect(cards).toHaveLength(1);
+    expect(Object.fromEntries(cards[0]!.facts.map((f) => [f.label, f.value])).Match).toContain('ASA user alice = local part of alice@example.com');
+    expect(index.forPerson('alice@example.com')).toHaveLength(1);
+    expect(index.totals()).toMatchObject({ watched: 1, noAsaName: 0, uses: 1 });
+  });
+
+  it('a revoke naming no login, with none earlier in the log, matches no ASA name and is counted as such; ASA_USER_MAP by Okta id, or OPA, still match', async () => {
+    const aliceById = { id: alice.id, name: alice.name };
+    // the login only appears after the revoke: not borrowed (the fold reads the log in order)
+    const unnamed = await routeAll([revokeAlice({ principal: aliceById }), login('1', 5), accessRequest('create', { id: 'req-1', requestedFor: alice })]);
+    expect(unnamed.cards).toEqual([]);
+    expect(unnamed.index.totals()).toMatchObject({ watched: 1, noAsaName: 1, uses: 0 });
+
+    const mapped = await routeAll([revokeAlice({ principal: aliceById }), login('1', 5)], { [alice.id!.toLowerCase()]: 'alice' });
+    expect(mapped.cards).toHaveLength(1);
+    expect(mapped.index.totals()).toMatchObject({ noAsaName: 0, uses: 1 });
+
+    const opa = await routeAll([
+      revokeAlice({ principal: aliceById }),
+      login('opa', 1, { id: 'uuid-opa-1', type: 'pam.server.ssh_login', src: 'system_log', user: 'alice@example.com', details: { origin: 'OPA', oktaUserId: '00u1alice' } }),
+    ]);
+    expect(opa.index.forPerson(alice.id!)[0]!.best!.how).toBe('okta-id');
   });
 
   it('finds a use stored before its revoke reached the log (out of order), and says so once', async () => {
