@@ -16,11 +16,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCommandDeps, type ChatAdapter, type ChatAdapterDeps } from '../../src/delivery/chat-adapter.ts';
 import { openChatDelivery, type DeliveryStatus } from '../../src/delivery/chat-delivery.ts';
+import { PgStateStore } from '../../src/store/postgres/pg-state-store.ts';
 import type { PacingOptions } from '../../src/delivery/delivery-loop.ts';
 import { createBotFrameworkTransport, type TransportConfig } from './bot-framework/transport.ts';
 import { CsvExports, EXPORT_PATH } from './csv-exports.ts';
 import { teamsChat } from './delivery/teams-chat.ts';
 import { messagesRoute } from './messages-route.ts';
+import { PgActivityClaims } from './pg-activity-claims.ts';
 import { Subscriptions } from './subscriptions.ts';
 import type { TurnDeps } from './turns/teams-context.ts';
 
@@ -76,7 +78,9 @@ export async function createTeams(deps: TeamsDeps, tuning: TeamsTuning = {}): Pr
     ...(commands ? { commands } : {}),
     ...(deps.taskQueue ? { tasks: deps.taskQueue } : {}),
   };
-  deps.router.add('POST', '/api/messages', messagesRoute(bf, turnDeps, { authenticated, log }));
+  // several replicas on one database: a retry the load balancer sends elsewhere must not act twice
+  const claims = deps.state instanceof PgStateStore ? new PgActivityClaims({ database: await deps.state.database(), log }) : undefined;
+  deps.router.add('POST', '/api/messages', messagesRoute(bf, turnDeps, { authenticated, log, ...(claims ? { claims } : {}) }));
   deps.router.add('GET', EXPORT_PATH, (req: IncomingMessage, res: ServerResponse) => exports.route(req, res));
 
   return {

@@ -14,7 +14,7 @@ import { AppError } from '../../src/errors.ts';
 import { sendError } from '../../src/http/http-server.ts';
 import { readBody } from '../../src/http/read-body.ts';
 import { publicBaseUrl } from './csv-exports.ts';
-import { ALREADY_HANDLED, SeenActivities } from './seen-activities.ts';
+import { ALREADY_HANDLED, SeenActivities, type ActivityClaims } from './seen-activities.ts';
 import type { TeamsTransport } from './teams-types.ts';
 import { handleTurn } from './turns/turn-handler.ts';
 import type { TurnDeps } from './turns/teams-context.ts';
@@ -23,13 +23,15 @@ export interface RouteOptions {
   /** TEAMS_APP_ID is set: Bot Framework authentication is on */
   authenticated: boolean;
   log: Logger;
+  /** several replicas: which activities acted, for all of them (seen-activities.ts) */
+  claims?: ActivityClaims;
 }
 
 /** ids of activities that act (messages, invokes): a retried one must not act twice */
 const ACTING = new Set(['message', 'invoke']);
 
 export function messagesRoute(transport: TeamsTransport, deps: TurnDeps, o: RouteOptions) {
-  const seen = new SeenActivities(5000);
+  const seen = new SeenActivities({ capacity: 5000, log: o.log, ...(o.claims ? { shared: o.claims } : {}) });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (o.authenticated && !/^Bearer \S+/i.test(String(req.headers.authorization ?? ''))) {
       res.writeHead(401, { connection: 'close', 'content-type': 'application/json' });
