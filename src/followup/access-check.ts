@@ -1,8 +1,8 @@
 /**
  * What a check in Okta found about a task's access (verify-access.ts finds it, cause-text.ts words it).
  * Three answers only: the access is there (and why Okta could not remove it), it is gone (every list was
- * read to its end and it is not there, or the user no longer exists in Okta), or the check could not tell (a timeout, an error, a list that
- * could not be read whole): "could not tell" is never turned into "gone".
+ * read to its end and it is not there, or the user no longer exists in Okta), or the check could not tell
+ * (a timeout, an error, a list that could not be read whole): "could not tell" is never turned into "gone".
  */
 import type { AppRef } from '../okta/admin-links.ts';
 import type { GrantSource } from '../okta/principal-access.ts';

@@ -10,7 +10,8 @@
  *   both), each with its own cause as above; and the Identity Governance grants when available.
  *
  * A user Okta no longer has (404 for the user itself) has none of it: gone, and the answer says the user
- * was deleted. Any other failure (timeout, error, a list not read to its end) answers "could not tell, because …".
+ * was deleted. Any other failure (timeout, error, a list not read to its end) answers "could not tell,
+ * because …".
  */
 import { HttpError } from '../http-client/http-error.ts';
 import type { OktaApi, OktaGroup } from '../okta/okta-api.ts';
