@@ -99,8 +99,8 @@ function taskText(task: ManualTaskView): string {
   return `${task.state === 'claimed' ? 'Claimed' : 'Done'}${who}${when}`;
 }
 
-/** the "Why Okta skipped it" and "Next step" notes of a found cause */
-function causeNotes(cause: SkipCauseView, task: ManualTaskView): Array<string | undefined> {
+/** the "Why Okta skipped it" and "Next step" notes of a found cause (the card's, and the Slack Home tab's) */
+export function causeNotes(cause: SkipCauseView, task: ManualTaskView): Array<string | undefined> {
   const checked = `checked in Okta ${timeText(cause.at) ?? cause.at}`;
   if (cause.gone) {
     return [

@@ -6,7 +6,11 @@ import type { StoredTask } from './task-file.ts';
 import { actorName } from './task-rules.ts';
 
 export function taskView(entry: StoredTask): ManualTaskView {
-  const t = entry.task;
+  return viewOf(entry.task);
+}
+
+/** where a task stands, as its card words it */
+export function viewOf(t: ManualTask): ManualTaskView {
   if (t.state === 'open') return { state: 'open' };
   const owner = t.closedByOkta ? 'Okta (a later remediation succeeded)' : actorName(t.owner);
   return { state: t.state, owner, ...(t.ownedAt ? { at: t.ownedAt } : {}) };

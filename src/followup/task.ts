@@ -1,3 +1,4 @@
+import type { SkipCauseView } from '../cards/manual-remediation-card.ts';
 import type { CampaignRef, Party, Resource } from '../domain/records.ts';
 
 /**
@@ -73,4 +74,6 @@ export interface TaskSource {
    * refreshes on); returns the unsubscribe. Optional: a read-only source has nothing to tell.
    */
   onChange?(listener: (tasks: readonly ManualTask[]) => void): () => void;
+  /** what the last check in Okta found (the task card's "Why Okta skipped it"), once one ran */
+  cause?(taskId: string): SkipCauseView | undefined;
 }

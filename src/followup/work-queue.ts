@@ -17,7 +17,8 @@ import { OktaChecks } from './okta-checks.ts';
 import { isSuccess, taskFromRecord } from './open-task.ts';
 import { isAllowed } from './permissions.ts';
 import type { Actor, ManualTask, TaskActionName, TaskAudit, TaskSource } from './task.ts';
-import { taskCard, verifyReplyCard } from './task-card.ts';
+import { causeView, taskCard, verifyReplyCard } from './task-card.ts';
+import type { SkipCauseView } from '../cards/manual-remediation-card.ts';
 import { actorName } from './task-rules.ts';
 import { TaskFile, type StoredTask } from './task-file.ts';
 import type { StateStore } from '../store/state-store.ts';
@@ -104,6 +105,11 @@ export class WorkQueue implements TaskSource {
 
   get(id: string): ManualTask | undefined {
     return this.tasks.get(id)?.task;
+  }
+
+  cause(taskId: string): SkipCauseView | undefined {
+    const entry = this.tasks.get(taskId);
+    return entry ? causeView(entry) : undefined;
   }
 
   /** the task's card as it stands now (what a chat shows after a press), or undefined for an unknown id */

@@ -10,6 +10,7 @@ import { APP, envelope, GROUP, PRINCIPAL, remediateEvent } from '../helpers/okta
 import { postSlack } from '../helpers/slack-requests.ts';
 import { eventually, postHook } from '../helpers/start-bot.ts';
 import { clickBody, startTaskBot, type TaskBot } from '../followup/task-bot.ts';
+import { homeOf, openHome, taskOrder, wordsOf } from './app-home-helpers.ts';
 import { MANUAL, textOf } from './slack-bot.ts';
 
 let fake: FakeSlack;
@@ -76,6 +77,23 @@ describe('the cause on the task card', () => {
       expect(JSON.stringify(reply?.blocks)).toContain('Still assigned through group Sales Team');
       expect(JSON.stringify(reply?.blocks)).toContain('Next step: Remove Jane Doe from Sales Team in Okta');
     });
+  });
+
+  it('the Slack Home tab shows the same cause under the task, refreshed when the check finds it', async () => {
+    running = await startTaskBot(fake, { env: env() });
+    okta.addGroup(GROUP.id, GROUP.name);
+    okta.addMember(PRINCIPAL.id, GROUP.id);
+    okta.addRule('0prFin', 'Finance by department', [GROUP.id], 'ACTIVE', 'user.department == "Finance"');
+    await openHome(running.sb.url, 'U0ALICE');
+    await eventually(() => expect(fake.publishes('U0ALICE')).toHaveLength(1));
+    await postHook(running.sb.url, envelope([remediateEvent({ item: 'iciiCause003', outcome: 'SKIPPED', resource: GROUP, published: '2026-11-01T09:00:00.000Z' })]));
+    await eventually(() => {
+      const words = wordsOf(homeOf(fake, 'U0ALICE'));
+      expect(words).toContain('Why Okta skipped it');
+      expect(words).toContain('Finance by department');
+      expect(words).toContain('Next step: Edit the group rule');
+    });
+    expect(taskOrder(homeOf(fake, 'U0ALICE'))).toEqual(['item:iciiCause003']);
   });
 });
 

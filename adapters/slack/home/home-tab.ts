@@ -36,7 +36,7 @@ export const HOME_DEFAULTS: HomeTuning = { settleMs: 1000, intervalMs: 600, maxV
 
 export interface HomeTabDeps {
   client: webApi.WebClient;
-  tasks: Pick<TaskSource, 'openTasks' | 'onChange'>;
+  tasks: Pick<TaskSource, 'openTasks' | 'onChange' | 'cause'>;
   state: StateStore;
   log: Logger;
   tuning?: Partial<HomeTuning>;
@@ -163,7 +163,8 @@ export class HomeTab implements HomeSurface {
     this.rendered.set(user, this.version);
     if (this.rendered.size > this.t.maxViewers * 4) this.rendered.delete(this.rendered.keys().next().value!);
     try {
-      const view = homeView(this.d.tasks.openTasks(), user, { now: new Date(this.now()), ...(due.notice ? { notice: due.notice } : {}) });
+      const causeOf = this.d.tasks.cause?.bind(this.d.tasks);
+      const view = homeView(this.d.tasks.openTasks(), user, { now: new Date(this.now()), ...(due.notice ? { notice: due.notice } : {}), ...(causeOf ? { causeOf } : {}) });
       await this.d.client.views.publish({ user_id: user, view });
       if (this.failing) this.d.log.info({ code: this.failing }, 'Slack Home tabs are published again');
       this.failing = undefined;

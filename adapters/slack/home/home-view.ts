@@ -1,16 +1,18 @@
 /**
  * The Slack Home tab (issue 14 §2): the open manual-remediation tasks for one person, theirs first, then
  * the unclaimed ones, then those others claimed, each group oldest first, with the same buttons as the
- * task cards (same action ids and values, so a press here is the same press: register-actions.ts).
+ * task cards (same action ids and values, so a press here is the same press: register-actions.ts) and the
+ * cause Okta's API gave for the skip, in the card's words (shortened; the card has it all).
  *
  * A pure function from tasks to a `home` view. A Home view holds at most 100 blocks (docs.slack.dev
  * "Home tab views"); past that the last line points to `/oig skipped`, which pages through all of them.
  * Every name comes from Okta and goes into plain_text (blocks.ts), like everywhere else.
  */
 import type { types } from '@slack/bolt';
-import { campaignText, partyShort, resourceShort, timeText } from '../../../src/cards/format.ts';
+import { causeNotes, type SkipCauseView } from '../../../src/cards/manual-remediation-card.ts';
+import { campaignText, clip, partyShort, resourceShort, timeText } from '../../../src/cards/format.ts';
 import type { ManualTask } from '../../../src/followup/task.ts';
-import { taskActions } from '../../../src/followup/task-card.ts';
+import { taskActions, viewOf } from '../../../src/followup/task-card.ts';
 import { actorName } from '../../../src/followup/task-rules.ts';
 import { actions, context, header, plainText, type Block } from '../render/blocks.ts';
 import { SLACK_LIMITS as L } from '../render/limits.ts';
@@ -25,6 +27,8 @@ export type Standing = 'yours' | 'unclaimed' | 'others';
 export interface HomeOptions {
   /** one line for this person only: what their last press did (a refusal, Okta's answer to Verify) */
   notice?: string;
+  /** what the last check in Okta found for a task, as on its card (work-queue.ts `cause`) */
+  causeOf?: (taskId: string) => SkipCauseView | undefined;
   /** when the view was made, for its "updated" line */
   now: Date;
 }
@@ -46,8 +50,11 @@ export function orderFor(tasks: readonly ManualTask[], viewer: string): ManualTa
     .map((e) => e.task);
 }
 
-/** what the task is, where it stands: three lines of plain text */
-function taskText(task: ManualTask, viewer: string): string {
+/** a cause line on the Home tab: short, the whole text is on the task card */
+const MAX_CAUSE_LINE = 600;
+
+/** what the task is, where it stands, and why Okta skipped it once checked: plain text lines */
+function taskText(task: ManualTask, viewer: string, cause: SkipCauseView | undefined): string {
   const campaign = campaignText(task.campaign);
   const opened = timeText(task.openedAt) ?? task.openedAt;
   const where = standing(task, viewer);
@@ -59,6 +66,7 @@ function taskText(task: ManualTask, viewer: string): string {
     `Remove ${partyShort(task.principal)} from ${resourceShort(task.resource)}`,
     `${campaign ? `Campaign ${campaign} · ` : ''}skipped by Okta ${opened}`,
     state,
+    ...(cause ? causeNotes(cause, viewOf(task)).flatMap((n) => (n ? [clip(n, MAX_CAUSE_LINE)] : [])) : []),
   ].join('\n');
 }
 
@@ -86,7 +94,7 @@ export function homeView(tasks: readonly ManualTask[], viewer: string, o: HomeOp
   const room = HOME_MAX_BLOCKS - blocks.length;
   const shown = ordered.length * 2 <= room ? ordered.length : Math.floor((room - 1) / 2);
   for (const task of ordered.slice(0, shown)) {
-    blocks.push({ type: 'section', text: plainText(taskText(task, viewer), L.sectionText, true) }, actions(taskActions(task)));
+    blocks.push({ type: 'section', text: plainText(taskText(task, viewer, o.causeOf?.(task.id)), L.sectionText, true) }, actions(taskActions(task)));
   }
   const more = ordered.length - shown;
   if (more > 0) blocks.push(context(escapeMrkdwn(`${more} more: /oig skipped`)));
