@@ -13,7 +13,6 @@
  * was deleted. Any other failure (timeout, error, a list not read to its end) answers "could not tell,
  * because …".
  */
-import { HttpError } from '../http-client/http-error.ts';
 import type { OktaApi, OktaGroup } from '../okta/okta-api.ts';
 import type { AccessCheck, GroupCause } from './access-check.ts';
 import type { ManualTask } from './task.ts';
@@ -44,12 +43,7 @@ export async function checkAccess(okta: OktaApi, task: ManualTask): Promise<Acce
 }
 
 async function checkGroup(okta: OktaApi, userId: string, groupId: string): Promise<AccessCheck> {
-  const groups = await okta.userGroups(userId).catch(async (err: unknown) => {
-    // Okta answers 404 for the groups of a user it no longer has: gone, but only once the user itself is
-    // confirmed missing (a 404 for any other reason stays "could not tell")
-    if (err instanceof HttpError && err.statusCode === 404 && !(await okta.userExists(userId))) return undefined;
-    throw err;
-  });
+  const groups = await okta.userGroups(userId);
   if (!groups) return { access: 'gone', userDeleted: true };
   const g = groups.find((x) => x.id === groupId);
   if (!g) return { access: 'gone' };
@@ -64,7 +58,7 @@ async function checkApp(okta: OktaApi, userId: string, appId: string): Promise<A
   const access = await okta.principalAccess(appId, userId);
   const grants = access.available && access.grants.length > 0 ? { grants: access.grants } : {};
   if (assignment.scope?.toUpperCase() !== 'GROUP') return { access: 'present', cause: { kind: 'app_direct', app }, ...grants };
-  const [appGroups, userGroups] = [new Set(await okta.appGroupIds(appId)), await okta.userGroups(userId)];
+  const [appGroups, userGroups] = [new Set(await okta.appGroupIds(appId)), (await okta.userGroups(userId)) ?? []];
   const carrying = userGroups.filter((g) => appGroups.has(g.id)).slice(0, MAX_VIA);
   const via: GroupCause[] = [];
   for (const g of carrying) via.push(await groupCause(okta, g));

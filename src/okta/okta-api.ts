@@ -134,9 +134,18 @@ export class OktaApi {
     return this.reader.okta.orgUrl;
   }
 
-  /** every group the user is a member of */
-  async userGroups(userId: string): Promise<OktaGroup[]> {
-    const list = await this.reader.list('Okta user groups', `/api/v1/users/${enc(userId)}/groups?limit=${OKTA_LIST_LIMIT}`);
+  /**
+   * every group the user is a member of, or undefined when Okta no longer has the user: it answers 404 for
+   * the groups of a deleted user, and only a 404 for the user itself confirms that (any other 404 throws)
+   */
+  async userGroups(userId: string): Promise<OktaGroup[] | undefined> {
+    let list: unknown[];
+    try {
+      list = await this.reader.list('Okta user groups', `/api/v1/users/${enc(userId)}/groups?limit=${OKTA_LIST_LIMIT}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 404 && !(await this.userExists(userId))) return undefined;
+      throw err;
+    }
     return objs(list).map(group).filter((g): g is OktaGroup => g !== undefined);
   }
 
