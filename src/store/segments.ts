@@ -106,23 +106,29 @@ export class SegmentSet {
    */
   async readAll(visit: (seg: Segment) => Promise<boolean | void>): Promise<boolean> {
     const all = this.list();
-    let next = all[0] && this.read(all[0]);
+    let next = all[0] && this.readAhead(all[0]);
     for (let i = 0; i < all.length; i++) {
       const current = next;
-      next = all[i + 1] && this.read(all[i + 1]!);
-      try {
-        await current;
-      } catch (e) {
-        // the read ahead must not become an unhandled rejection once this one failed
-        next?.catch(() => undefined);
-        throw e;
-      }
+      next = all[i + 1] && this.readAhead(all[i + 1]!);
+      // a failed read throws here, in its turn; the read ahead of it is then dropped (already handled)
+      await current;
       if ((await visit(all[i]!)) === false) {
         await next?.catch(() => undefined);
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * A read started before it is awaited: marked handled at once, because it may fail (an unreadable file)
+   * while `visit` is still busy with the one before, and a rejection with no handler yet is an unhandled
+   * rejection that ends the process. Awaiting it later still throws the error.
+   */
+  private readAhead(seg: Segment): Promise<void> {
+    const read = this.read(seg);
+    read.catch(() => undefined);
+    return read;
   }
 
   /** every segment, month by month, in file order */
